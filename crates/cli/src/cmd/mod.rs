@@ -1,0 +1,13 @@
+pub mod bench;
+pub mod compare;
+pub mod eval;
+pub mod keys;
+pub mod lists;
+pub mod monitor;
+pub mod screen;
+pub mod serve;
+pub mod eval_screening;
+pub mod eval_monitoring;
+pub mod bench_lists;
+pub mod bench_screening;
+pub mod bench_monitoring;

@@ -1,0 +1,334 @@
+//! # name-matching: cross-script person, organisation and vessel name matching
+//!
+//! Pure (no I/O, no wall clock, no mutable global state; compiled-in tables only). Used by the
+//! `screening` crate and by `raqib compare`.
+//!
+//! ## API in three calls
+//! ```
+//! use name_matching::{compare, prepare, NameType};
+//! let list = prepare("Abu Bakr al-Baghdadi", NameType::Person);   // once per list name
+//! let query = prepare("أبو بكر البغدادي", NameType::Person);        // once per query
+//! let c = compare(&query, &list);
+//! assert!(c.score > 0.9);
+//! println!("{c}"); // aligned tokens, how each matched, what was left over
+//! ```
+//! - [`prepare`] normalises a name once: tokens with every comparable form (folded Latin,
+//!   sound classes, consonant skeleton, coarse retrieval key, Double Metaphone, variant
+//!   groups), honorifics/articles/particles set aside but remembered, legal forms tagged.
+//! - [`Prepared::index_keys`] gives the keys a retrieval index should post per token; the keys
+//!   collide across spellings and scripts (`أبو بكر البغدادي`, `Abou Bakr el Baghdadi`,
+//!   `Ebubekir el-Bağdadi` share them).
+//! - [`Prepared::apply_weights`] sets token rarity weights (the index knows frequencies;
+//!   [`DefaultWeights`] is the fallback); [`compare`] aligns tokens and returns a
+//!   [`Comparison`] (score in [0, 1] and the explanation); [`score`] is the same number
+//!   without building the explanation (the hot path); [`compare_with`] takes weights as a
+//!   function instead of the stored ones.
+//!
+//! ## How names are compared
+//! See [`normalize`] (Unicode, case, Turkish i, Arabic letter forms, Cyrillic/Greek → Latin),
+//! `rules` (honorifics, articles, particles, compounds, legal forms), `phonetic` (sound classes
+//! shared by Arabic and Latin), `reasons` (one file per way two tokens can match) and `align`
+//! (token alignment and the weighted score).
+//!
+//! Arabic script does not write short vowels, so Arabic ↔ Latin comparison runs on sound
+//! classes where an unwritten vowel costs almost nothing, plus a variant dictionary of known
+//! romanisations; transliterated strings are never compared verbatim.
+
+pub mod align;
+mod distance;
+mod explain;
+pub mod normalize;
+mod phonetic;
+pub mod reasons;
+pub mod rules;
+mod token;
+mod variants;
+mod weights;
+
+use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
+
+pub use explain::{Aligned, Comparison, Unmatched};
+pub use normalize::Script;
+pub use reasons::MatchHow;
+pub use rules::{Removed, RemovedKind};
+pub use token::{Token, TokenKind};
+pub use weights::{DefaultWeights, TokenWeights};
+
+/// What a name belongs to; it selects the rules (honorifics for persons, legal forms for
+/// organisations) and the scoring factors. Mirrors the list schemas without depending on the
+/// `watchlist` crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum NameType {
+    /// A natural person.
+    Person,
+    /// A company, charity, group or other organisation.
+    Organization,
+    /// A ship (aircraft and other assets use this too: names are codes and numbers).
+    Vessel,
+    /// Unknown: only the rules common to all names apply.
+    #[default]
+    Other,
+}
+
+impl std::str::FromStr for NameType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "person" | "individual" => Ok(NameType::Person),
+            "organization" | "organisation" | "entity" | "company" | "legalentity" => {
+                Ok(NameType::Organization)
+            }
+            "vessel" | "aircraft" => Ok(NameType::Vessel),
+            "other" | "thing" | "" => Ok(NameType::Other),
+            _ => Err(format!(
+                "unknown name type {s:?} (expected Person, Organization, Vessel, Aircraft or Other)"
+            )),
+        }
+    }
+}
+
+/// Kind of an index key; see [`Prepared::index_keys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    /// Coarse consonant-class key (`c:` prefix): collides across spellings and scripts.
+    Coarse,
+    /// Double Metaphone code of a Latin-written token (`p:` prefix).
+    Phonetic,
+    /// Variant-dictionary group (`v:` prefix): known romanisations of one Arabic name.
+    Variant,
+    /// Exact comparable text (`t:` prefix), for scripts without sound classes and numbers.
+    Text,
+}
+
+/// A retrieval key for one token of a prepared name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IndexKey {
+    /// Index of the token in [`Prepared::tokens`].
+    pub token: usize,
+    /// What the key is.
+    pub kind: KeyKind,
+    /// The key, prefixed by its kind (`c:bktt`), so all kinds can share one map.
+    pub key: String,
+}
+
+/// A name prepared for comparison. Build it once per list name (at index build) and once per
+/// query; comparing two prepared names does no normalisation and almost no allocation.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub(crate) ty: NameType,
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) removed: Vec<Removed>,
+    pub(crate) truncated: bool,
+    pub(crate) inverted: bool,
+}
+
+/// Prepares a name (see the crate docs). Never fails: empty, punctuation-only or unreadable
+/// input gives an empty [`Prepared`] (which scores 0 against everything); input longer than
+/// [`normalize::MAX_INPUT_CHARS`] characters or [`align::MAX_TOKENS`] tokens is cut and
+/// flagged by [`Prepared::truncated`].
+pub fn prepare(name: &str, ty: NameType) -> Prepared {
+    let (raw, mut truncated) = normalize::tokenize(name);
+    let inverted = raw.len() >= 2 && raw[0].comma_after;
+    let mut removed = Vec::new();
+    let works = rules::apply(raw, ty, &mut removed);
+    if works.len() > align::MAX_TOKENS {
+        truncated = true;
+    }
+    let tokens: Vec<Token> = works
+        .into_iter()
+        .take(align::MAX_TOKENS)
+        .map(|w| {
+            let mut t = Token::new(w.original, w.text, w.script, w.kind, w.amq);
+            t.canonical = w.canonical;
+            t
+        })
+        .collect();
+    let mut p = Prepared { ty, tokens, removed, truncated, inverted };
+    p.apply_weights(&DefaultWeights);
+    p
+}
+
+impl Prepared {
+    /// The name's tokens after normalisation and name rules.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// True when nothing comparable is left (empty or punctuation-only input).
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The name type it was prepared for.
+    pub fn name_type(&self) -> NameType {
+        self.ty
+    }
+
+    /// Words set aside by the name rules (honorifics, articles, particles, stop words).
+    pub fn removed(&self) -> &[Removed] {
+        &self.removed
+    }
+
+    /// True when the input was cut (too many characters or tokens).
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// True when the input was written "LAST, First".
+    pub fn inverted(&self) -> bool {
+        self.inverted
+    }
+
+    /// Sets every token's weight from `w` (clamped to [0.01, 1]). The screening index calls
+    /// this with weights from token frequencies across all list names, keyed by
+    /// [`Token::rarity_key`].
+    pub fn apply_weights<W: TokenWeights + ?Sized>(&mut self, w: &W) {
+        for t in &mut self.tokens {
+            let x = w.weight(t);
+            t.weight = if x.is_finite() { x.clamp(0.01, 1.0) as f32 } else { 1.0 };
+        }
+    }
+
+    /// Retrieval keys: for each name or number token, its coarse key(s), Double Metaphone
+    /// code, variant groups and, for scripts without sound classes and for numbers, its text.
+    /// Legal forms and initials get no keys (they would match everything). Two names that
+    /// [`compare`] can match share at least one key unless the match is purely fuzzy on every
+    /// token; an index that also wants typo recall should add its own n-gram keys.
+    pub fn index_keys(&self) -> Vec<IndexKey> {
+        let mut out = Vec::new();
+        for (i, t) in self.tokens.iter().enumerate() {
+            match t.kind {
+                TokenKind::LegalForm | TokenKind::Initial => continue,
+                TokenKind::Number => {
+                    out.push(IndexKey { token: i, kind: KeyKind::Text, key: format!("t:{}", t.text) });
+                    continue;
+                }
+                TokenKind::Name => {}
+            }
+            if t.coarse.is_empty() {
+                out.push(IndexKey { token: i, kind: KeyKind::Text, key: format!("t:{}", t.text) });
+            } else {
+                out.push(IndexKey { token: i, kind: KeyKind::Coarse, key: format!("c:{}", t.coarse) });
+            }
+            if let Some(alt) = &t.coarse_alt {
+                out.push(IndexKey { token: i, kind: KeyKind::Coarse, key: format!("c:{alt}") });
+            }
+            if let Some(m) = &t.metaphone {
+                out.push(IndexKey { token: i, kind: KeyKind::Phonetic, key: format!("p:{m}") });
+            }
+            for g in &t.groups {
+                out.push(IndexKey { token: i, kind: KeyKind::Variant, key: format!("v:{g}") });
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
+/// Compares a query name with a list name using the weights stored in each (see
+/// [`Prepared::apply_weights`]). Returns the score and its explanation.
+pub fn compare(query: &Prepared, list: &Prepared) -> Comparison {
+    let wq: SmallVec<[f32; 12]> = query.tokens.iter().map(|t| t.weight).collect();
+    let wc: SmallVec<[f32; 12]> = list.tokens.iter().map(|t| t.weight).collect();
+    build(query, &wq, list, &wc)
+}
+
+/// Like [`compare`], with weights from `weights` instead of the stored ones.
+pub fn compare_with<W: TokenWeights + ?Sized>(
+    query: &Prepared,
+    list: &Prepared,
+    weights: &W,
+) -> Comparison {
+    let f = |t: &Token| {
+        let x = weights.weight(t);
+        if x.is_finite() { x.clamp(0.01, 1.0) as f32 } else { 1.0 }
+    };
+    let wq: SmallVec<[f32; 12]> = query.tokens.iter().map(f).collect();
+    let wc: SmallVec<[f32; 12]> = list.tokens.iter().map(f).collect();
+    build(query, &wq, list, &wc)
+}
+
+/// The score of [`compare`] without the explanation (no allocation for names of up to 12
+/// tokens): the screening hot path.
+pub fn score(query: &Prepared, list: &Prepared) -> f64 {
+    if query.is_empty() || list.is_empty() {
+        return 0.0;
+    }
+    let wq: SmallVec<[f32; 12]> = query.tokens.iter().map(|t| t.weight).collect();
+    let wc: SmallVec<[f32; 12]> = list.tokens.iter().map(|t| t.weight).collect();
+    round4(align::align(query, &wq, list, &wc).score)
+}
+
+/// Scores are reported to 4 decimals by both [`score`] and [`compare`], so they agree exactly.
+fn round4(x: f32) -> f64 {
+    (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+fn round(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
+
+fn build(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Comparison {
+    if q.is_empty() || c.is_empty() {
+        let mut e = Comparison::empty();
+        e.notes.push("nothing to compare: a name is empty after normalisation".to_string());
+        return e;
+    }
+    let a = align::align(q, wq, c, wc);
+    let pair = |p: &Prepared, (x, y): (u8, u8)| -> String {
+        let mut s = p.tokens[x as usize].original.clone();
+        if y != u8::MAX {
+            s.push(' ');
+            s.push_str(&p.tokens[y as usize].original);
+        }
+        s
+    };
+    let alignment = a
+        .links
+        .iter()
+        .map(|l| Aligned {
+            query_token: pair(q, l.q),
+            list_token: pair(c, l.c),
+            how: l.how,
+            score: round(l.score),
+            weight: round(l.weight),
+        })
+        .collect();
+    let unmatched = |p: &Prepared, used: u32, w: &[f32]| -> Vec<Unmatched> {
+        p.tokens
+            .iter()
+            .enumerate()
+            .take(align::MAX_TOKENS)
+            .filter(|(i, _)| used & (1 << i) == 0)
+            .map(|(i, t)| Unmatched { token: t.original.clone(), weight: round(w[i]) })
+            .collect()
+    };
+    let mut notes = Vec::new();
+    if a.common_only {
+        notes.push(format!(
+            "only common or short tokens matched: score multiplied by {}",
+            align::COMMON_ONLY_FACTOR
+        ));
+    }
+    if a.initials_only {
+        notes.push(format!(
+            "only initials or legal forms matched: score multiplied by {}",
+            align::INITIALS_ONLY_FACTOR
+        ));
+    }
+    if q.truncated || c.truncated {
+        notes.push("a name was cut to its first tokens".to_string());
+    }
+    Comparison {
+        score: round4(a.score),
+        alignment,
+        unmatched_query: unmatched(q, a.q_used, wq),
+        unmatched_list: unmatched(c, a.c_used, wc),
+        ignored_query: q.removed.clone(),
+        ignored_list: c.removed.clone(),
+        reordered: a.reordered,
+        notes,
+    }
+}

@@ -1,0 +1,24 @@
+//! Exact match.
+//!
+//! What it finds: two tokens with the same comparable text after normalisation (case,
+//! diacritics, Turkish i, Arabic letter forms, harakat). A Cyrillic or Greek token whose
+//! transliteration equals a Latin token is reported as a transliteration, since that is what
+//! the analyst must check.
+//! Why it matters: the strongest token evidence; it scores 1.0.
+//! Example: `BAGHDADI` = `Baghdadi`, `İbrahim` = `Ibrahim`, `أسامة` = `اسامه`.
+//! Parameters: none.
+
+use super::MatchHow;
+use crate::token::Token;
+
+/// Exact match of comparable texts.
+pub(crate) fn check(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
+    if q.text != c.text {
+        return None;
+    }
+    if q.script == c.script {
+        Some((1.0, MatchHow::Exact))
+    } else {
+        Some((1.0, MatchHow::Transliteration))
+    }
+}

@@ -1,0 +1,142 @@
+//! Match reasons: how one query token can align with one list token.
+//!
+//! Each reason lives in its own file with its parameters. [`compare_tokens`] tries them from
+//! the strongest to the weakest evidence and returns the first that holds:
+//! [`exact`] → [`legal_form`] → [`initial`] → [`transliteration`] → [`phonetic`] → [`fuzzy`].
+//! [`fused`] works on two tokens at once and is run by the aligner.
+
+pub(crate) mod exact;
+pub(crate) mod fused;
+pub(crate) mod fuzzy;
+pub(crate) mod initial;
+pub(crate) mod legal_form;
+pub(crate) mod phonetic;
+pub(crate) mod transliteration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::distance::{self, Writing};
+use crate::normalize::Script;
+use crate::token::{Token, TokenKind};
+
+/// How a query token was matched to a list token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchHow {
+    /// Same text after normalisation (case, diacritics, Arabic letter forms).
+    Exact,
+    /// Known romanisation or a spelling that differs only by transliteration habits
+    /// (q/k, ou/u, kh/h, dh/z, unwritten short vowels), including across scripts.
+    Transliteration,
+    /// Same Double Metaphone code and a close spelling.
+    Phonetic,
+    /// Close spelling with a typo-like difference, tolerated by length.
+    Fuzzy,
+    /// An initial matched the first letter of a name.
+    Initial,
+    /// Two legal forms of the same class (Ltd = Limited, Co = Company).
+    LegalForm,
+    /// One token matched two adjacent tokens written together (`Abdallah` = `Abd Allah`).
+    Fused,
+}
+
+impl MatchHow {
+    /// Lower-case label used in text explanations.
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchHow::Exact => "exact",
+            MatchHow::Transliteration => "transliteration",
+            MatchHow::Phonetic => "phonetic",
+            MatchHow::Fuzzy => "fuzzy",
+            MatchHow::Initial => "initial",
+            MatchHow::LegalForm => "legal form",
+            MatchHow::Fused => "fused",
+        }
+    }
+}
+
+/// How a token is written, for vowel-gap costs.
+pub(crate) fn writing(t: &Token) -> Writing {
+    if t.script == Script::Arabic {
+        Writing::Abjad
+    } else {
+        Writing::Full
+    }
+}
+
+/// No reason accepts a similarity below this (the DP stops early under it).
+const MIN_ANY: f32 = 0.7;
+
+
+/// True when the coarse keys agree (including the alternative reading of a Latin `c`).
+pub(crate) fn coarse_equal(q: &Token, c: &Token) -> bool {
+    if q.coarse.is_empty() || c.coarse.is_empty() {
+        return false;
+    }
+    q.coarse == c.coarse
+        || q.coarse_alt.as_deref() == Some(c.coarse.as_str())
+        || c.coarse_alt.as_deref() == Some(q.coarse.as_str())
+        || (q.coarse_alt.is_some() && q.coarse_alt == c.coarse_alt)
+}
+
+/// Cheap pre-filter before the edit distance: spelling variants share most consonant
+/// classes, have coarse keys of similar length, and share the first or the last coarse class
+/// (a typo on both ends at once is rare). Rejects most unrelated pairs in a few instructions.
+#[inline]
+pub(crate) fn plausible(q: &Token, c: &Token) -> bool {
+    let shared = (q.mask & c.mask).count_ones();
+    let either = (q.mask | c.mask).count_ones();
+    if either > 0 && shared * 2 < either.saturating_sub(1) {
+        return false;
+    }
+    let (a, b) = (q.coarse.as_bytes(), c.coarse.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return true;
+    }
+    if a.len().abs_diff(b.len()) >= 3 {
+        return false;
+    }
+    let ends = |x: &[u8], y: &[u8]| x.first() == y.first() || x.last() == y.last();
+    ends(a, b)
+        || q.coarse_alt.as_deref().is_some_and(|x| ends(x.as_bytes(), b))
+        || c.coarse_alt.as_deref().is_some_and(|y| ends(a, y.as_bytes()))
+}
+
+/// Compares two tokens; `None` when they do not match by any reason.
+pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
+    if q.kind == TokenKind::LegalForm || c.kind == TokenKind::LegalForm {
+        return legal_form::check(q, c);
+    }
+    if let Some(r) = exact::check(q, c) {
+        return Some(r);
+    }
+    if q.kind == TokenKind::Number || c.kind == TokenKind::Number {
+        return None;
+    }
+    if q.kind == TokenKind::Initial || c.kind == TokenKind::Initial {
+        return initial::check(q, c);
+    }
+    if q.script == Script::Other || c.script == Script::Other {
+        return None;
+    }
+    if !plausible(q, c) {
+        return None;
+    }
+    if transliteration::known_variants(q, c) {
+        return Some((transliteration::KNOWN, MatchHow::Transliteration));
+    }
+    let sim = if q.form == c.form {
+        1.0
+    } else {
+        let (wq, wc) = (writing(q), writing(c));
+        let norm = q.mass[wc as usize].max(c.mass[wq as usize]);
+        distance::similarity_at_least_norm(&q.form, wq, &c.form, wc, MIN_ANY, norm)?
+    };
+    if let Some(r) = transliteration::check(q, c, sim) {
+        return Some(r);
+    }
+    if let Some(r) = phonetic::check(q, c, sim) {
+        return Some(r);
+    }
+    fuzzy::check(q, c, sim)
+}

@@ -1,0 +1,63 @@
+//! Transliteration match.
+//!
+//! What it finds: two spellings of one name that differ only by romanisation habits or by
+//! script: a shared entry in the variant dictionary (`محمد` / `Mehmet`), or equal coarse
+//! consonant keys with a high sound-class similarity (q/k/g, w/u/o, y/i/e, ou/u, kh/h, dh/z,
+//! th/s, j/dj/c, ş/sh, ç/ch, ğ/gh, unwritten Arabic short vowels).
+//! Why it matters: the same UN-listed person is `Abu Bakr al-Baghdadi`, `Abou Bakr el
+//! Baghdadi`, `Ebubekir el-Bağdadi` and `أبو بكر البغدادي`; none of these is a typo.
+//! Example: `Mohammed` ↔ `Muhammad` (0.90), `بغدادي` ↔ `Baghdadi` (0.99).
+//! Parameters: dictionary hit scores at least [`KNOWN`]; otherwise the score is the sound-class
+//! similarity, which must reach [`MIN_SAME_SCRIPT`] (Latin vs Latin) or
+//! [`MIN_CROSS_SCRIPT`] (Arabic vs Latin), and cross-script scores are capped at
+//! [`CROSS_SCRIPT_CAP`] because Arabic script does not write short vowels (`عمر` could be
+//! Omar or Amir).
+
+use super::{coarse_equal, writing, MatchHow};
+use crate::token::Token;
+
+/// Lowest similarity for a same-script spelling variant.
+pub const MIN_SAME_SCRIPT: f32 = 0.72;
+/// Lowest similarity for an Arabic-script vs Latin variant.
+pub const MIN_CROSS_SCRIPT: f32 = 0.8;
+/// Highest score of a cross-script match not confirmed by the variant dictionary.
+pub const CROSS_SCRIPT_CAP: f32 = 0.95;
+
+/// Score of a spelling listed in the variant dictionary for the same name.
+pub const KNOWN: f32 = 0.97;
+/// Highest cross-script score when the Arabic name is in the dictionary but the Latin
+/// spelling is not one of its known romanisations.
+pub const KNOWN_OTHER_SPELLING_CAP: f32 = 0.88;
+
+/// Both tokens are known spellings of one name (variant dictionary).
+#[inline]
+pub(crate) fn known_variants(q: &Token, c: &Token) -> bool {
+    q.groups.iter().any(|g| c.groups.contains(g))
+}
+
+/// Known or rule-based transliteration.
+pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
+    if known_variants(q, c) {
+        return Some((sim.max(KNOWN), MatchHow::Transliteration));
+    }
+    if !coarse_equal(q, c) {
+        return None;
+    }
+    if writing(q) != writing(c) {
+        if sim >= MIN_CROSS_SCRIPT {
+            // the Arabic name is in the dictionary but this spelling is not among its
+            // known romanisations: weaker evidence
+            let arabic_known = if writing(q) == crate::distance::Writing::Abjad {
+                !q.groups.is_empty()
+            } else {
+                !c.groups.is_empty()
+            };
+            let cap = if arabic_known { KNOWN_OTHER_SPELLING_CAP } else { CROSS_SCRIPT_CAP };
+            return Some((sim.min(cap), MatchHow::Transliteration));
+        }
+        return None;
+    }
+    // short skeletons (one or two consonants) need near-identical vowels too
+    let min = if q.skeleton.len() <= 2 { 0.8 } else { MIN_SAME_SCRIPT };
+    (sim >= min).then_some((sim, MatchHow::Transliteration))
+}

@@ -1,0 +1,168 @@
+//! Organisation legal forms and generic descriptors.
+//!
+//! What it finds: company legal forms (Ltd/Limited, Co/Company/Cie, Corp, Inc, LLC/L.L.C.,
+//! PLC, GmbH, AG, SA, SARL, SAL, SpA, BV, NV, JSC, OOO/ООО, FZE, FZCO, DMCC, WLL, Est. /
+//! Establishment, Pvt, Sdn Bhd, A.Ş., شركة, مؤسسة, ذ.م.م) and generic descriptors
+//! (trading, general, international, group, holding, industries, foundation, charity,
+//! association, ...), plus stop words (the, of, for, and, &).
+//! Why it matters: "Al-Nur for General Trading LLC" and "AL NUR TRADING COMPANY" are one
+//! company; legal forms must match each other across spellings (Ltd = Limited) yet must never
+//! create a match on their own ("CORP" scoring 100% is a known peer failure).
+//! Example: `Al Nur for General Trading Co. Ltd` → `nur` (name), `general`, `trading`, `co`,
+//! `ltd` (legal forms), `for` set aside as a stop word.
+//! Parameters: tokens are tagged [`TokenKind::LegalForm`] with a class (`co`, `ltd`, ...), and
+//! weigh little (see [`crate::DefaultWeights`]); nothing is tagged when it would leave no name.
+
+use super::{Removed, RemovedKind, Work};
+use crate::token::TokenKind;
+
+/// (class, spellings). Latin spellings are folded; Arabic ones normalised (ة → ه, no article).
+const FORMS: &[(&str, &[&str])] = &[
+    ("ltd", &["ltd", "limited", "ltda", "ltee", "المحدوده", "محدوده"]),
+    ("co", &["co", "company", "companie", "compagnie", "cie", "compania", "companhia", "comp", "شركه", "كومباني"]),
+    ("corp", &["corp", "corporation", "korporatsiya", "korporatsiia"]),
+    ("inc", &["inc", "incorporated"]),
+    ("llc", &["llc", "fzllc", "ذمم", "ooo", "tov", "mchj"]),
+    ("llp", &["llp", "lp"]),
+    ("plc", &["plc"]),
+    ("gmbh", &["gmbh", "mbh", "kg", "ag", "kgaa"]),
+    ("sa", &["sa", "sal", "sarl", "sas", "sprl", "spa", "srl", "sl", "sae", "saog", "saoc", "sak", "bsc", "qsc", "psc", "pjsc", "jsc", "ojsc", "cjsc", "oao", "zao", "pao", "ao", "nv", "bv", "ab", "oy", "asa", "kk", "tbk", "pt", "smc", "شمم", "ش"]),
+    ("fze", &["fze", "fzc", "fzco", "fz", "dmcc", "wll", "spc", "offshore"]),
+    ("est", &["est", "establishment", "etablissement", "etablissements", "ets", "مؤسسه"]),
+    ("pvt", &["pvt", "pte", "pty", "private", "sdn", "bhd", "berhad"]),
+    ("tic", &["tic", "ticaret", "sti", "sanayi", "anonim", "sirketi"]),
+    ("trading", &["trading", "trade", "traders", "trader", "commercial", "commerce", "import", "export", "imports", "exports", "تجاره", "للتجاره", "تجاريه", "التجاريه"]),
+    ("general", &["general", "gen", "عامه", "العامه"]),
+    ("international", &["international", "intl", "int", "global", "worldwide", "دوليه", "الدوليه", "العالميه"]),
+    ("group", &["group", "grp", "holding", "holdings", "مجموعه", "المجموعه"]),
+    ("industries", &["industries", "industry", "industrial", "manufacturing", "صناعات", "للصناعات"]),
+    ("services", &["services", "service", "خدمات", "للخدمات"]),
+    ("investment", &["investment", "investments", "invest", "استثمار", "للاستثمار"]),
+    ("enterprise", &["enterprise", "enterprises", "ventures"]),
+    ("foundation", &["foundation", "fondation", "stiftung", "fund", "trust", "waqf", "وقف"]),
+    ("charity", &["charity", "charitable", "relief", "welfare", "humanitarian", "خيريه", "الخيريه", "اغاثه", "الاغاثه", "الانسانيه"]),
+    ("association", &["association", "society", "organization", "organisation", "org", "committee", "council", "union", "league", "جمعيه", "الجمعيه", "هيئه", "منظمه", "لجنه"]),
+    ("institute", &["institute", "center", "centre", "agency", "bureau", "office", "مركز", "معهد"]),
+    ("bank", &["bank", "banque", "banco", "بنك", "مصرف"]),
+];
+
+const STOP: &[&str] = &["the", "of", "for", "and", "und", "et", "y", "e", "de", "du", "des", "la", "le", "les", "del", "di", "da", "do", "dos", "das", "و", "في", "لل"];
+
+/// The legal-form class of a token text, if any.
+pub(crate) fn class_of(text: &str) -> Option<&'static str> {
+    FORMS
+        .iter()
+        .find(|(_, spellings)| spellings.contains(&text))
+        .map(|(c, _)| *c)
+}
+
+/// Tags legal forms, sets stop words aside (see module docs).
+pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
+    join_letter_runs(w);
+    // stop words
+    let names = w.iter().filter(|t| t.is_name()).count();
+    let stops = w
+        .iter()
+        .filter(|t| t.is_name() && STOP.contains(&t.text.as_str()))
+        .count();
+    if stops < names {
+        let mut i = 0;
+        while i < w.len() {
+            if w[i].is_name() && STOP.contains(&w[i].text.as_str()) && w.len() > 1 {
+                let t = w.remove(i);
+                removed.push(Removed { text: t.original, kind: RemovedKind::StopWord });
+                continue;
+            }
+            i += 1;
+        }
+    }
+    // legal forms: only while a real name token remains
+    let classes: Vec<Option<&'static str>> = w
+        .iter()
+        .map(|t| if t.is_name() { class_of(&t.text) } else { None })
+        .collect();
+    let plain = w
+        .iter()
+        .zip(&classes)
+        .filter(|(t, c)| t.is_name() && c.is_none())
+        .count();
+    if plain == 0 {
+        return;
+    }
+    for (t, c) in w.iter_mut().zip(classes) {
+        if let Some(c) = c {
+            t.kind = TokenKind::LegalForm;
+            t.canonical = Some(c);
+        }
+    }
+}
+
+/// `L.L.C.`, `S.A.R.L.`, `A.Ş.` are tokenised letter by letter: join runs of single letters
+/// into one token when the run is a legal form.
+fn join_letter_runs(w: &mut Vec<Work>) {
+    let mut i = 0;
+    while i < w.len() {
+        let mut j = i;
+        while j < w.len() && w[j].is_name() && w[j].text.chars().count() <= 2 && w[j].script == w[i].script {
+            j += 1;
+        }
+        if j - i >= 2 {
+            let joined: String = w[i..j].iter().map(|t| t.text.as_str()).collect();
+            if class_of(&joined).is_some() {
+                let original = w[i..j].iter().map(|t| t.original.as_str()).collect::<Vec<_>>().join(".");
+                w[i].text = joined;
+                w[i].original = original;
+                w.drain(i + 1..j);
+            }
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::tokenize;
+
+    fn run(s: &str) -> Vec<(String, Option<&'static str>)> {
+        let mut w: Vec<Work> = tokenize(s).0.into_iter().map(Work::from_raw).collect();
+        let mut r = Vec::new();
+        apply(&mut w, &mut r);
+        w.into_iter().map(|t| (t.text, t.canonical)).collect()
+    }
+
+    #[test]
+    fn tags_legal_forms_and_drops_stop_words() {
+        let t = run("Al Nur for General Trading Co. Ltd");
+        assert_eq!(
+            t,
+            vec![
+                ("al".to_string(), None),
+                ("nur".to_string(), None),
+                ("general".to_string(), Some("general")),
+                ("trading".to_string(), Some("trading")),
+                ("co".to_string(), Some("co")),
+                ("ltd".to_string(), Some("ltd"))
+            ]
+        );
+    }
+
+    #[test]
+    fn joins_dotted_abbreviations() {
+        let t = run("Emma L.L.C.");
+        assert_eq!(t[1], ("llc".to_string(), Some("llc")));
+    }
+
+    #[test]
+    fn never_tags_every_token() {
+        let t = run("General Trading Company");
+        assert!(t.iter().all(|(_, c)| c.is_none()));
+    }
+
+    #[test]
+    fn arabic_company_words_are_legal_forms() {
+        let t = run("شركة النور للتجارة العامة");
+        assert_eq!(t[0].1, Some("co"));
+        assert_eq!(t[2].1, Some("trading"));
+    }
+}

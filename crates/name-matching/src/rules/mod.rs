@@ -1,0 +1,122 @@
+//! Name rules applied after tokenising, in this order:
+//! 1. [`legal_forms`] (organisations): legal forms and generic descriptors are tagged, not
+//!    dropped, so `X Ltd` still matches `X Limited` on the form and `X` alone at a small cost;
+//!    organisation stop words (`the`, `of`, `for`, `and`, `&`) are set aside.
+//! 2. [`honorifics`] (persons): titles such as Sheikh, Mullah, Haji, Dr are set aside.
+//! 3. [`articles`]: the Arabic article in all its spellings (`al-`, `el `, `ad-Din`, `ال`).
+//! 4. [`particles`] (persons): patronymic links `bin`, `ibn`, `ben`, `bint`, `ould`, `بن`.
+//! 5. [`compounds`]: theophoric and kunya compounds are fused into one token (`Abd al-Rahman`,
+//!    `Abdurrahman` and `عبد الرحمن` → one token; `Abu Bakr` → `abubakr`).
+//!
+//! Everything set aside is kept in [`crate::Prepared::removed`] for the explanation.
+
+pub(crate) mod articles;
+pub(crate) mod compounds;
+pub(crate) mod honorifics;
+pub(crate) mod legal_forms;
+pub(crate) mod particles;
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::{RawToken, Script};
+use crate::token::TokenKind;
+use crate::NameType;
+
+/// Why a word of the input takes no part in the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovedKind {
+    /// A title or honorific (Sheikh, Mullah, Haji, Dr, Mr, الشيخ).
+    Honorific,
+    /// The Arabic definite article (al-, el-, ad-, ال).
+    Article,
+    /// A patronymic link (bin, ibn, ben, bint, ould, بن).
+    Particle,
+    /// An organisation stop word (the, of, for, and, &).
+    StopWord,
+}
+
+/// A word set aside by a name rule, kept for the explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    /// The word as written.
+    pub text: String,
+    /// Which rule set it aside.
+    pub kind: RemovedKind,
+}
+
+/// A token being worked on by the rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Work {
+    pub original: String,
+    pub text: String,
+    pub script: Script,
+    pub amq: bool,
+    pub kind: TokenKind,
+    pub canonical: Option<&'static str>,
+}
+
+impl Work {
+    pub(crate) fn from_raw(t: RawToken) -> Work {
+        let kind = if t.script == Script::Digits {
+            TokenKind::Number
+        } else {
+            TokenKind::Name
+        };
+        Work {
+            original: t.original,
+            text: t.text,
+            script: t.script,
+            amq: t.final_alef_maqsura,
+            kind,
+            canonical: None,
+        }
+    }
+
+    /// Latin-written (Latin, or Cyrillic/Greek transliterated to Latin).
+    pub(crate) fn latin(&self) -> bool {
+        matches!(self.script, Script::Latin | Script::Cyrillic | Script::Greek)
+    }
+
+    pub(crate) fn is_name(&self) -> bool {
+        self.kind == TokenKind::Name
+    }
+}
+
+/// Applies every rule for the given name type.
+pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Removed>) -> Vec<Work> {
+    let mut w: Vec<Work> = tokens.into_iter().map(Work::from_raw).collect();
+    match ty {
+        NameType::Organization => {
+            legal_forms::apply(&mut w, removed);
+            articles::apply(&mut w, removed, false);
+            compounds::apply(&mut w);
+        }
+        NameType::Person => {
+            honorifics::apply(&mut w, removed);
+            articles::apply(&mut w, removed, true);
+            particles::apply(&mut w, removed);
+            compounds::apply(&mut w);
+            mark_initials(&mut w);
+        }
+        NameType::Vessel => {}
+        NameType::Other => {
+            articles::apply(&mut w, removed, false);
+            compounds::apply(&mut w);
+        }
+    }
+    w
+}
+
+/// Single Latin letters in a person's name are initials.
+fn mark_initials(w: &mut [Work]) {
+    let names = w.iter().filter(|t| t.is_name()).count();
+    if names < 2 {
+        return;
+    }
+    for t in w.iter_mut() {
+        if t.is_name() && t.latin() && t.text.len() == 1 {
+            t.kind = TokenKind::Initial;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! A prepared name token: every comparable form is computed once, at preparation.
+
+use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
+
+use crate::normalize::Script;
+use crate::phonetic::{self, Form};
+
+/// What a token is, which decides how it may match and how much it weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A name part (given name, family name, fused compound such as `abdrahman`).
+    Name,
+    /// A single Latin letter standing for a name part (`J.` for `John`).
+    Initial,
+    /// An organisation's legal form or a generic descriptor (`ltd`, `company`,
+    /// `for general trading`, `foundation`); `canonical` of the token is the form's class.
+    LegalForm,
+    /// A number (vessel and company names: `No. 2`, `IRAN SHAHR 3`).
+    Number,
+}
+
+/// One token of a [`crate::Prepared`] name.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// As written in the input (for explanations), e.g. `Abu Bakr` for the fused `abubakr`.
+    pub(crate) original: String,
+    /// Comparable text: folded Latin (`abu-bakr`; a hyphen marks the seam of a fused
+    /// compound so that `abd`+`haq` does not read as `dh`), normalised Arabic (`ابوبكر`),
+    /// digits.
+    pub(crate) text: String,
+    pub(crate) script: Script,
+    pub(crate) kind: TokenKind,
+    /// Sound-class form (see [`crate::phonetic`]).
+    pub(crate) form: Form,
+    /// Consonant skeleton of `form`, as ASCII (the rarity key).
+    pub(crate) skeleton: String,
+    /// Coarse retrieval key.
+    pub(crate) coarse: String,
+    /// Second coarse key when a Latin `c` is ambiguous (`s` in French, `j` in Turkish).
+    pub(crate) coarse_alt: Option<String>,
+    /// Coarse class bit mask (pre-filter).
+    pub(crate) mask: u32,
+    /// Double Metaphone primary code (Latin-written tokens only).
+    pub(crate) metaphone: Option<String>,
+    /// Variant-dictionary groups this token belongs to (same group = known romanisation).
+    pub(crate) groups: SmallVec<[u32; 4]>,
+    /// Legal-form class for [`TokenKind::LegalForm`] tokens (`co`, `ltd`, `trading`, ...).
+    pub(crate) canonical: Option<&'static str>,
+    /// Rarity weight in (0, 1]; set by [`crate::Prepared::apply_weights`].
+    pub(crate) weight: f32,
+    /// Form mass against a fully written form and against an Arabic-script form (cached
+    /// normalisers of the edit distance).
+    pub(crate) mass: [f32; 2],
+}
+
+impl Token {
+    /// Builds a token and all its comparable forms.
+    pub(crate) fn new(
+        original: String,
+        text: String,
+        script: Script,
+        kind: TokenKind,
+        final_alef_maqsura: bool,
+    ) -> Token {
+        let form = match script {
+            Script::Arabic => phonetic::encode_arabic(&text, final_alef_maqsura),
+            Script::Other => SmallVec::new(),
+            _ => phonetic::encode_latin(&text),
+        };
+        let skel = phonetic::skeleton(&form);
+        let skeleton = String::from_utf8_lossy(&skel).into_owned();
+        let coarse = phonetic::coarse_key(&form);
+        // ambiguous classes get a second key: Latin `c` (s or k/j), `th`/ث (t or s:
+        // Uthman / Osman, Wathiq / Wassiq)
+        let coarse_alt = if form.iter().any(|&c| c == b'c' || c == b'T') {
+            let alt: Form = form
+                .iter()
+                .map(|&c| match c {
+                    b'c' => b'k',
+                    b'T' => b's',
+                    other => other,
+                })
+                .collect();
+            Some(phonetic::coarse_key(&alt)).filter(|k| *k != coarse)
+        } else {
+            None
+        };
+        let mask = phonetic::class_mask(&form);
+        let own = if script == Script::Arabic {
+            crate::distance::Writing::Abjad
+        } else {
+            crate::distance::Writing::Full
+        };
+        let mass = [
+            crate::distance::mass(&form, own, crate::distance::Writing::Full),
+            crate::distance::mass(&form, own, crate::distance::Writing::Abjad),
+        ];
+        let metaphone = match script {
+            Script::Latin | Script::Cyrillic | Script::Greek if kind == TokenKind::Name => {
+                crate::reasons::phonetic::metaphone(&text.replace('-', ""))
+            }
+            _ => None,
+        };
+        let groups = crate::variants::groups_of(&text, script);
+        Token {
+            original,
+            text,
+            script,
+            kind,
+            form,
+            skeleton,
+            coarse,
+            coarse_alt,
+            mask,
+            metaphone,
+            groups,
+            canonical: None,
+            weight: 1.0,
+            mass,
+        }
+    }
+
+    /// The token as written in the input.
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
+    /// The comparable text (folded Latin, normalised Arabic, digits).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The script the token was written in.
+    pub fn script(&self) -> Script {
+        self.script
+    }
+
+    /// What kind of token this is.
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+
+    /// Key for rarity statistics: the consonant skeleton, which is shared by spelling
+    /// variants and by the Arabic-script form (`Mohammed`, `Muhammad`, `محمد` → `mhmd`), so
+    /// a frequency table keyed on it counts a name once whatever its spelling. Falls back to
+    /// the text for tokens without consonants. Legal forms use their class (`lf:co`).
+    pub fn rarity_key(&self) -> std::borrow::Cow<'_, str> {
+        if let Some(c) = self.canonical {
+            return std::borrow::Cow::Owned(format!("lf:{c}"));
+        }
+        if self.skeleton.is_empty() {
+            std::borrow::Cow::Borrowed(&self.text)
+        } else {
+            std::borrow::Cow::Borrowed(&self.skeleton)
+        }
+    }
+
+    /// The weight this token carries in scores (see [`crate::TokenWeights`]).
+    pub fn weight(&self) -> f64 {
+        f64::from(self.weight)
+    }
+
+    /// The legal-form class of a [`TokenKind::LegalForm`] token.
+    pub fn legal_form(&self) -> Option<&'static str> {
+        self.canonical
+    }
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Load test of `raqib serve` with wrk: POST /v1/screen at 64 connections for 30 s (release
+# build), then a second run during which a list file is corrupted and a reload is requested:
+# the reload must fail with 422, every request must still succeed, the old lists keep serving.
+#
+#   scripts/loadtest.sh                 # builds the release binary if needed
+#   RAQIB_BIN=path/to/raqib DURATION=30s CONNECTIONS=64 THREADS=2 scripts/loadtest.sh
+#
+# The server and wrk share this machine's cores, so the figures are a lower bound for a
+# dedicated server. Needs wrk (Debian: apt-get install -y wrk; installed here if missing).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${RAQIB_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/raqib}"
+DURATION="${DURATION:-30s}"
+RELOAD_DURATION="${RELOAD_DURATION:-15s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+PORT="${PORT:-18088}"
+WORK="$(mktemp -d /tmp/raqib-load.XXXXXX)"
+SERVER_PID=""
+
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null; then
+    echo "loadtest: installing wrk" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+fi
+if [ ! -x "$BIN" ]; then
+    echo "loadtest: building the release binary" >&2
+    (cd "$ROOT" && cargo build --release -p raqib)
+fi
+
+# The lists: a copy of the embedded default files, so the reload phase can corrupt one.
+mkdir -p "$WORK/lists"
+cp -r "$ROOT"/data/lists/* "$WORK/lists/"
+
+DB="$WORK/raqib.db"
+KEY="$("$BIN" keys create --database "$DB" --member "Load Test Bank" --role admin 2>/dev/null)"
+export RAQIB_KEY="$KEY"
+
+"$BIN" serve --bind "127.0.0.1:$PORT" --database "$DB" --lists "$WORK"/lists/* >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
+    sleep 0.5
+done
+curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
+cat "$WORK/serve.log" >&2
+
+cat >"$WORK/screen.lua" <<'LUA'
+-- Rotates over listed and unlisted names in several scripts and spellings.
+local names = {
+  "Abu Bakr al-Baghdadi", "أبو بكر البغدادي", "Ebubekir el-Bağdadi", "BAGHDADI, Abu Bakr",
+  "Ayman al-Zawahiri", "Hamza bin Laden", "John Smith", "Maria Garcia Lopez",
+  "Kim Jong Un", "Viktor Bout", "Al-Rashid Trust", "Acme Trading LLC",
+  "Mohammed Ahmed", "Khalid Yusuf al-Baghdadi", "Olena Petrenko", "Banco Delta Asia",
+}
+local bodies = {}
+for i, n in ipairs(names) do
+  bodies[i] = '{"name":"' .. n .. '","reference":"load-' .. i .. '"}'
+end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("RAQIB_KEY")
+request = function()
+  i = (i % #bodies) + 1
+  return wrk.format(nil, "/v1/screen", nil, bodies[i])
+end
+LUA
+
+# Warm-up (not reported).
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/screen.lua" "http://127.0.0.1:$PORT" >/dev/null
+
+summarise() {  # $1 = wrk output file, $2 = label
+    local f="$1"
+    local rps p50 p99 non2xx sockerr
+    rps="$(awk '/Requests\/sec/ {print $2}' "$f")"
+    p50="$(awk '$1=="50%" {print $2}' "$f")"
+    p99="$(awk '$1=="99%" {print $2}' "$f")"
+    non2xx="$(awk '/Non-2xx or 3xx responses/ {print $NF}' "$f")"
+    sockerr="$(grep -o 'Socket errors:.*' "$f" || true)"
+    echo "$2: requests/s=$rps p50=$p50 p99=$p99 non_2xx=${non2xx:-0} ${sockerr:-socket_errors=0}"
+}
+
+echo "== /v1/screen: $CONNECTIONS connections, $THREADS wrk threads, $DURATION" >&2
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/screen.lua" "http://127.0.0.1:$PORT" | tee "$WORK/wrk1.txt" >&2
+summarise "$WORK/wrk1.txt" "steady"
+
+echo "== reload with a corrupt list file under load ($RELOAD_DURATION)" >&2
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$RELOAD_DURATION" --latency -s "$WORK/screen.lua" "http://127.0.0.1:$PORT" >"$WORK/wrk2.txt" &
+WRK_PID=$!
+sleep 4
+VICTIM="$(ls "$WORK"/lists/*.zst | head -1)"
+head -c 5000 "$VICTIM" >"$VICTIM.tmp" && mv "$VICTIM.tmp" "$VICTIM"
+RELOAD_STATUS="$(curl -s -o "$WORK/reload.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/lists/reload")"
+wait "$WRK_PID"
+cat "$WORK/wrk2.txt" >&2
+summarise "$WORK/wrk2.txt" "during-reload"
+echo "reload: HTTP $RELOAD_STATUS $(head -c 400 "$WORK/reload.json")"
+LISTS="$(curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/lists")"
+echo "after reload: $(echo "$LISTS" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("entities", d["entities"], "version", d["lists_version"], "last_reload.ok", d["last_reload"]["ok"])')"
+
+STORED="$(python3 - "$DB" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(c.execute("select count(*) from screenings").fetchone()[0], c.execute("select count(*) from hits").fetchone()[0])
+PY
+)"
+echo "stored: screenings hits = $STORED; database size $(du -h "$DB" | cut -f1) (+ WAL $(du -h "$DB-wal" 2>/dev/null | cut -f1))"
+
+# Fail the script if any request failed or the reload did not fail cleanly.
+FAIL=0
+for f in "$WORK/wrk1.txt" "$WORK/wrk2.txt"; do
+    if grep -q 'Non-2xx\|Socket errors' "$f"; then FAIL=1; fi
+done
+[ "$RELOAD_STATUS" = "422" ] || FAIL=1
+exit $FAIL
