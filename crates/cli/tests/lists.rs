@@ -215,3 +215,14 @@ fn update_from_a_directory_with_replace_all() {
     assert_eq!(r["lists"].as_array().map(Vec::len), Some(1));
     assert_eq!(list(&r, "ofac_consolidated")["entities"], 442);
 }
+
+#[test]
+fn bench_lists_reports_time_memory_and_the_baseline_ratio() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let r = json_of(&raqib(tmp.path(), &["bench", "lists", "--runs", "1", "--json"]));
+    assert_eq!(r["lists"], 5);
+    assert_eq!(r["entities"], 730 + 273 + 14_966 + 442 + 4_808 + 2_106);
+    assert!(r["load_best_ms"].as_f64().is_some_and(|v| v > 0.0));
+    assert!(r["ratio_load_to_baseline"].as_f64().is_some_and(|v| v > 0.0));
+    assert!(r["peak_rss_mb"].as_f64().is_some_and(|v| v > 0.0));
+}

@@ -4,20 +4,26 @@
 //! Run: `cargo bench -p name-matching --bench matching`. Report ratios, not absolute times:
 //! the machine is shared and noisy.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use name_matching::{compare, prepare, score, NameType, Prepared};
+use criterion::{Criterion, criterion_group, criterion_main};
+use name_matching::{NameType, Prepared, compare, prepare, score};
 use std::hint::black_box;
 
 /// Realistic pairs: matches, near misses and unrelated names across scripts.
 const PAIRS: &[(&str, &str)] = &[
     ("Abu Bakr al-Baghdadi", "أبو بكر البغدادي"),
-    ("Abou Bakr el Baghdadi", "Ibrahim Awwad Ibrahim Ali al-Badri al-Samarrai"),
+    (
+        "Abou Bakr el Baghdadi",
+        "Ibrahim Awwad Ibrahim Ali al-Badri al-Samarrai",
+    ),
     ("Khalid Yusuf al-Baghdadi", "Abu Bakr al-Baghdadi"),
     ("Mohammed Omar", "Mullah Muhammad Umar Akhund"),
     ("Usama bin Laden", "Usama bin Muhammad bin Awad bin Laden"),
     ("John Smith", "Ayman Muhammad Rabi al-Zawahiri"),
     ("Hüseyin Çelik", "Husayn Chelik"),
-    ("AL NUR TRADING COMPANY", "Al Nur for General Trading Co. Ltd"),
+    (
+        "AL NUR TRADING COMPANY",
+        "Al Nur for General Trading Co. Ltd",
+    ),
     ("Сергей Иванов", "Sergei Ivanov"),
     ("Qasim Suleymany", "Qasem Soleimani"),
 ];

@@ -44,7 +44,11 @@ const NONE: u8 = u8::MAX;
 /// Weight of an unmatched token in the denominator: `0.5 + 0.5 × weight` for name tokens,
 /// the plain weight for initials, legal forms and numbers.
 pub fn unmatched_weight(kind: TokenKind, w: f32) -> f32 {
-    if kind == TokenKind::Name { 0.5 + 0.5 * w } else { w }
+    if kind == TokenKind::Name {
+        0.5 + 0.5 * w
+    } else {
+        w
+    }
 }
 
 /// One aligned pair; `q.1`/`c.1` hold the second token of a fused pair.
@@ -70,6 +74,7 @@ pub(crate) struct Alignment {
 }
 
 /// Aligns and scores `q` against `c` with the given token weights.
+#[allow(clippy::needless_range_loop)] // indices address tokens, weights and bit masks at once
 pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Alignment {
     let nq = q.tokens.len().min(MAX_TOKENS);
     let nc = c.tokens.len().min(MAX_TOKENS);
@@ -82,14 +87,22 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
             continue;
         }
         for j in 0..nc {
-            if c_used & (1 << j) == 0 && c.tokens[j].text == t.text && c.tokens[j].kind == t.kind {
-                if let Some((s, how)) = reasons::exact::check(t, &c.tokens[j]) {
-                    q_used |= 1 << i;
-                    c_used |= 1 << j;
-                    let weight = (wq[i] + wc[j]) / 2.0;
-                    links.push(Link { q: (i as u8, NONE), c: (j as u8, NONE), score: s, how, weight });
-                    break;
-                }
+            if c_used & (1 << j) == 0
+                && c.tokens[j].text == t.text
+                && c.tokens[j].kind == t.kind
+                && let Some((s, how)) = reasons::exact::check(t, &c.tokens[j])
+            {
+                q_used |= 1 << i;
+                c_used |= 1 << j;
+                let weight = (wq[i] + wc[j]) / 2.0;
+                links.push(Link {
+                    q: (i as u8, NONE),
+                    c: (j as u8, NONE),
+                    score: s,
+                    how,
+                    weight,
+                });
+                break;
             }
         }
     }
@@ -124,8 +137,18 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
         q_used |= 1 << i;
         c_used |= 1 << j;
         let (a, b) = (wq[i as usize], wc[j as usize]);
-        let weight = if how == MatchHow::Initial { a.min(b) } else { (a + b) / 2.0 };
-        links.push(Link { q: (i, NONE), c: (j, NONE), score: s, how, weight });
+        let weight = if how == MatchHow::Initial {
+            a.min(b)
+        } else {
+            (a + b) / 2.0
+        };
+        links.push(Link {
+            q: (i, NONE),
+            c: (j, NONE),
+            score: s,
+            how,
+            weight,
+        });
     }
     // fused pairs among the left-overs
     if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
@@ -160,21 +183,35 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
             any_unmatched |= matches!(c.tokens[j].kind, TokenKind::Name | TokenKind::Initial);
         }
     }
-    let mut score = if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 0.0 };
+    let mut score = if den > 0.0 {
+        (num / den).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let common_only = !links.is_empty() && !strong && any_unmatched && q.ty != NameType::Vessel;
     if common_only {
         score *= COMMON_ONLY_FACTOR;
     }
     // a name made only of initials (or matched only through them) identifies no one
     let initials_only = !links.is_empty()
-        && links.iter().all(|l| matches!(l.how, MatchHow::Initial | MatchHow::LegalForm));
+        && links
+            .iter()
+            .all(|l| matches!(l.how, MatchHow::Initial | MatchHow::LegalForm));
     if initials_only {
         score *= INITIALS_ONLY_FACTOR;
     }
-    Alignment { links, q_used, c_used, score, common_only, initials_only, reordered }
+    Alignment {
+        links,
+        q_used,
+        c_used,
+        score,
+        common_only,
+        initials_only,
+        reordered,
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 fn fuse_leftovers(
     q: &Prepared,
     wq: &[f32],
@@ -201,7 +238,13 @@ fn fuse_leftovers(
                 *q_used |= 1 << i;
                 *c_used |= 0b11 << j;
                 let weight = (wq[i] + wc[j].max(wc[j + 1])) / 2.0;
-                links.push(Link { q: (i as u8, NONE), c: (j as u8, j as u8 + 1), score: s, how, weight });
+                links.push(Link {
+                    q: (i as u8, NONE),
+                    c: (j as u8, j as u8 + 1),
+                    score: s,
+                    how,
+                    weight,
+                });
                 break;
             }
         }
@@ -221,7 +264,13 @@ fn fuse_leftovers(
                 *c_used |= 1 << j;
                 *q_used |= 0b11 << i;
                 let weight = (wc[j] + wq[i].max(wq[i + 1])) / 2.0;
-                links.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, NONE), score: s, how, weight });
+                links.push(Link {
+                    q: (i as u8, i as u8 + 1),
+                    c: (j as u8, NONE),
+                    score: s,
+                    how,
+                    weight,
+                });
                 break;
             }
         }

@@ -69,7 +69,7 @@ const fn sub_cost_calc(a: u8, b: u8) -> f32 {
         (b'T', b't') | (b'T', b's') => 0.25,
         (b'D', b'd') => 0.2,
         (b'D', b'z') => 0.25,
-        (b'T', b'D') => 0.4,
+        (b'D', b'T') => 0.4,
         (b'd', b'z') => 0.5,
         (b'd', b't') => 0.35,
         (b'S', b's') => 0.3,
@@ -84,7 +84,7 @@ const fn sub_cost_calc(a: u8, b: u8) -> f32 {
         (b'j', b'z') => 0.5,
         (b'g', b'q') => 0.35,
         (b'k', b'q') => 0.2,
-        (b'g', b'k') => 0.35,
+        (b'g', b'k') => 0.25,
         (b'h', b'x') => 0.3,
         (b'k', b'x') => 0.4,
         (b'b', b'p') => 0.2,
@@ -125,7 +125,13 @@ pub(crate) fn distance(a: &[u8], wa: Writing, b: &[u8], wb: Writing) -> f32 {
 }
 
 /// [`distance`], giving up (`None`) as soon as every path costs more than `max`.
-pub(crate) fn distance_bounded(a: &[u8], wa: Writing, b: &[u8], wb: Writing, max: f32) -> Option<f32> {
+pub(crate) fn distance_bounded(
+    a: &[u8],
+    wa: Writing,
+    b: &[u8],
+    wb: Writing,
+    max: f32,
+) -> Option<f32> {
     let a = &a[..a.len().min(MAX)];
     let b = &b[..b.len().min(MAX)];
     let mut prev = [0f32; MAX + 1];
@@ -190,7 +196,12 @@ mod tests {
     use crate::phonetic::{encode_arabic, encode_latin};
 
     fn lat(x: &str, y: &str) -> f32 {
-        similarity(&encode_latin(x), Writing::Full, &encode_latin(y), Writing::Full)
+        similarity(
+            &encode_latin(x),
+            Writing::Full,
+            &encode_latin(y),
+            Writing::Full,
+        )
     }
 
     #[test]

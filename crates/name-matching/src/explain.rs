@@ -86,6 +86,7 @@ fn join_removed(r: &[Removed]) -> String {
                 crate::rules::RemovedKind::Article => "article",
                 crate::rules::RemovedKind::Particle => "particle",
                 crate::rules::RemovedKind::StopWord => "stop word",
+                crate::rules::RemovedKind::VesselPrefix => "vessel prefix",
             };
             format!("{} ({k})", x.text)
         })
@@ -96,9 +97,28 @@ fn join_removed(r: &[Removed]) -> String {
 impl fmt::Display for Comparison {
     /// A compact, line-per-fact rendering for terminals and case notes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "score {:.3}{}", self.score, if self.reordered { " (tokens reordered)" } else { "" })?;
-        let wq = self.alignment.iter().map(|a| a.query_token.chars().count()).max().unwrap_or(0);
-        let wl = self.alignment.iter().map(|a| a.list_token.chars().count()).max().unwrap_or(0);
+        writeln!(
+            f,
+            "score {:.3}{}",
+            self.score,
+            if self.reordered {
+                " (tokens reordered)"
+            } else {
+                ""
+            }
+        )?;
+        let wq = self
+            .alignment
+            .iter()
+            .map(|a| a.query_token.chars().count())
+            .max()
+            .unwrap_or(0);
+        let wl = self
+            .alignment
+            .iter()
+            .map(|a| a.list_token.chars().count())
+            .max()
+            .unwrap_or(0);
         for a in &self.alignment {
             let pq = wq.saturating_sub(a.query_token.chars().count());
             let pl = wl.saturating_sub(a.list_token.chars().count());
@@ -114,13 +134,29 @@ impl fmt::Display for Comparison {
                 a.weight
             )?;
         }
-        writeln!(f, "  unmatched in query: {}", join_unmatched(&self.unmatched_query))?;
-        writeln!(f, "  unmatched in list:  {}", join_unmatched(&self.unmatched_list))?;
+        writeln!(
+            f,
+            "  unmatched in query: {}",
+            join_unmatched(&self.unmatched_query)
+        )?;
+        writeln!(
+            f,
+            "  unmatched in list:  {}",
+            join_unmatched(&self.unmatched_list)
+        )?;
         if !self.ignored_query.is_empty() {
-            writeln!(f, "  ignored in query:   {}", join_removed(&self.ignored_query))?;
+            writeln!(
+                f,
+                "  ignored in query:   {}",
+                join_removed(&self.ignored_query)
+            )?;
         }
         if !self.ignored_list.is_empty() {
-            writeln!(f, "  ignored in list:    {}", join_removed(&self.ignored_list))?;
+            writeln!(
+                f,
+                "  ignored in list:    {}",
+                join_removed(&self.ignored_list)
+            )?;
         }
         for n in &self.notes {
             writeln!(f, "  note: {n}")?;

@@ -72,13 +72,13 @@ impl Token {
         let skel = phonetic::skeleton(&form);
         let skeleton = String::from_utf8_lossy(&skel).into_owned();
         let coarse = phonetic::coarse_key(&form);
-        // ambiguous classes get a second key: Latin `c` (s or k/j), `th`/ث (t or s:
-        // Uthman / Osman, Wathiq / Wassiq)
-        let coarse_alt = if form.iter().any(|&c| c == b'c' || c == b'T') {
+        // ambiguous classes get a second key: Latin `c` (s or k/j), `ch` (sh in French, j in
+        // Korean and Turkish-style spellings), `th`/ث (t or s: Uthman / Osman, Wathiq / Wassiq)
+        let coarse_alt = if form.iter().any(|&c| matches!(c, b'c' | b'T' | b'C')) {
             let alt: Form = form
                 .iter()
                 .map(|&c| match c {
-                    b'c' => b'k',
+                    b'c' | b'C' => b'k',
                     b'T' => b's',
                     other => other,
                 })
@@ -160,6 +160,18 @@ impl Token {
     /// The weight this token carries in scores (see [`crate::TokenWeights`]).
     pub fn weight(&self) -> f64 {
         f64::from(self.weight)
+    }
+
+    /// The sound-class form and coarse key(s), for debugging and tuning tools.
+    #[doc(hidden)]
+    pub fn debug_forms(&self) -> String {
+        format!(
+            "form={} coarse={} alt={:?} groups={:?}",
+            String::from_utf8_lossy(&self.form),
+            self.coarse,
+            self.coarse_alt,
+            self.groups
+        )
     }
 
     /// The legal-form class of a [`TokenKind::LegalForm`] token.

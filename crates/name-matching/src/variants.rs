@@ -26,12 +26,17 @@ struct Table {
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let mut t = Table { arabic: FxHashMap::default(), latin: FxHashMap::default() };
+    let mut t = Table {
+        arabic: FxHashMap::default(),
+        latin: FxHashMap::default(),
+    };
     for line in MAIN.lines().chain(EXTRA.lines()) {
         if line.starts_with('#') {
             continue;
         }
-        let Some((ar, lats)) = line.split_once('\t') else { continue };
+        let Some((ar, lats)) = line.split_once('\t') else {
+            continue;
+        };
         let next = t.arabic.len() as u32;
         let id = *t.arabic.entry(ar).or_insert(next);
         for l in lats.split(' ').filter(|l| !l.is_empty()) {
@@ -47,7 +52,11 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 /// Groups of a token's comparable text.
 pub(crate) fn groups_of(text: &str, script: Script) -> SmallVec<[u32; 4]> {
     match script {
-        Script::Arabic => TABLE.arabic.get(text).map(|&g| SmallVec::from_slice(&[g])).unwrap_or_default(),
+        Script::Arabic => TABLE
+            .arabic
+            .get(text)
+            .map(|&g| SmallVec::from_slice(&[g]))
+            .unwrap_or_default(),
         Script::Latin | Script::Cyrillic | Script::Greek => {
             let key: SmallVec<[u8; 32]> = text.bytes().filter(|&b| b != b'-').collect();
             std::str::from_utf8(&key)

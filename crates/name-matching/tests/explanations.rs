@@ -1,7 +1,7 @@
 //! Snapshot tests of explanations: what an analyst reads must stay stable and readable.
 //! Each case is snapshotted twice: as the terminal text and as the JSON the API returns.
 
-use name_matching::{compare, prepare, NameType};
+use name_matching::{NameType, compare, prepare};
 
 fn case(name: &str, query: &str, list: &str, ty: NameType) {
     let c = compare(&prepare(query, ty), &prepare(list, ty));
@@ -11,22 +11,42 @@ fn case(name: &str, query: &str, list: &str, ty: NameType) {
 
 #[test]
 fn arabic_script_query_against_latin_list_name() {
-    case("arabic_vs_latin", "أبو بكر البغدادي", "Abu Bakr al-Baghdadi", NameType::Person);
+    case(
+        "arabic_vs_latin",
+        "أبو بكر البغدادي",
+        "Abu Bakr al-Baghdadi",
+        NameType::Person,
+    );
 }
 
 #[test]
 fn inverted_latin_name_is_reordered() {
-    case("inverted", "BAGHDADI, Abu Bakr", "Abu Bakr al-Baghdadi", NameType::Person);
+    case(
+        "inverted",
+        "BAGHDADI, Abu Bakr",
+        "Abu Bakr al-Baghdadi",
+        NameType::Person,
+    );
 }
 
 #[test]
 fn turkish_spelling_matches() {
-    case("turkish", "Ebubekir el-Bağdadi", "Abu Bakr al-Baghdadi", NameType::Person);
+    case(
+        "turkish",
+        "Ebubekir el-Bağdadi",
+        "Abu Bakr al-Baghdadi",
+        NameType::Person,
+    );
 }
 
 #[test]
 fn shared_family_name_alone_is_not_a_match() {
-    case("different_person", "Khalid Yusuf al-Baghdadi", "Abu Bakr al-Baghdadi", NameType::Person);
+    case(
+        "different_person",
+        "Khalid Yusuf al-Baghdadi",
+        "Abu Bakr al-Baghdadi",
+        NameType::Person,
+    );
 }
 
 #[test]
@@ -41,7 +61,12 @@ fn honorific_and_missing_middle_names() {
 
 #[test]
 fn initial_and_fused_compound() {
-    case("initial_fused", "M. Abdallah Azzam", "Mohammed Abd Allah Azzam", NameType::Person);
+    case(
+        "initial_fused",
+        "M. Abdallah Azzam",
+        "Mohammed Abd Allah Azzam",
+        NameType::Person,
+    );
 }
 
 #[test]
@@ -56,7 +81,12 @@ fn organisation_legal_forms() {
 
 #[test]
 fn cyrillic_query() {
-    case("cyrillic", "Сергей Иванов", "Sergei Ivanov", NameType::Person);
+    case(
+        "cyrillic",
+        "Сергей Иванов",
+        "Sergei Ivanov",
+        NameType::Person,
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Property tests: no input makes the matcher panic, scores stay in [0, 1], identical names
 //! score 1, and scores are close to symmetric.
 
-use name_matching::{compare, prepare, score, NameType};
+use name_matching::{NameType, compare, prepare, score};
 use proptest::prelude::*;
 
 fn ty() -> impl Strategy<Value = NameType> {

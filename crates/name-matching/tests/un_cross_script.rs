@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use name_matching::{prepare, score, NameType, Prepared};
+use name_matching::{NameType, Prepared, prepare, score};
 
 fn un_file() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -34,7 +34,11 @@ fn tag<'a>(rec: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&apos;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&amp;", "&")
+        .replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 #[test]
@@ -46,7 +50,9 @@ fn arabic_original_script_names_find_their_un_individual() {
     let mut queries: Vec<(String, String)> = Vec::new();
     for rec in xml.split("<INDIVIDUAL>").skip(1) {
         let rec = rec.split("</INDIVIDUAL>").next().unwrap_or("");
-        let Some(id) = tag(rec, "REFERENCE_NUMBER").first().map(|s| s.to_string()) else { continue };
+        let Some(id) = tag(rec, "REFERENCE_NUMBER").first().map(|s| s.to_string()) else {
+            continue;
+        };
         let parts: Vec<String> = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
             .iter()
             .filter_map(|t| tag(rec, t).first().map(|s| unescape(s)))
@@ -55,13 +61,17 @@ fn arabic_original_script_names_find_their_un_individual() {
         for a in tag(rec, "ALIAS_NAME") {
             latin.push((id.clone(), prepare(&unescape(a), NameType::Person)));
         }
-        if let Some(o) = tag(rec, "NAME_ORIGINAL_SCRIPT").first() {
-            if o.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
-                queries.push((id, unescape(o)));
-            }
+        if let Some(o) = tag(rec, "NAME_ORIGINAL_SCRIPT").first()
+            && o.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        {
+            queries.push((id, unescape(o)));
         }
     }
-    assert!(queries.len() > 300, "only {} Arabic-script names found", queries.len());
+    assert!(
+        queries.len() > 300,
+        "only {} Arabic-script names found",
+        queries.len()
+    );
     let mut index: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, (_, p)) in latin.iter().enumerate() {
         for k in p.index_keys() {
@@ -91,6 +101,9 @@ fn arabic_original_script_names_find_their_un_individual() {
         }
     }
     let recall = hits as f64 / queries.len() as f64;
-    eprintln!("recall@1 {recall:.3} over {} queries; misses: {misses:#?}", queries.len());
+    eprintln!(
+        "recall@1 {recall:.3} over {} queries; misses: {misses:#?}",
+        queries.len()
+    );
     assert!(recall >= 0.9, "recall@1 {recall:.3}");
 }

@@ -35,6 +35,10 @@ fn key_strength(k: &IndexKey) -> f32 {
 const EXACT_STRENGTH: f32 = 1.0;
 const TYPO_STRENGTH: f32 = 0.6;
 
+/// Coarse keys shorter than this get no typo keys (a deletion of a 3-class key collides
+/// with most of the index).
+const MIN_TYPO_KEY: usize = 4;
+
 /// Posting lists longer than this only boost candidates found by rarer tokens, unless no
 /// candidate exists yet.
 pub(crate) const LONG_POSTING: usize = 1500;
@@ -42,7 +46,7 @@ pub(crate) const LONG_POSTING: usize = 1500;
 /// The typo keys of a coarse key: the key with each one class deleted.
 fn deletions(coarse: &str) -> impl Iterator<Item = String> + '_ {
     let b = coarse.as_bytes();
-    let n = if b.len() >= 3 && b.is_ascii() { b.len() } else { 0 };
+    let n = if b.len() >= MIN_TYPO_KEY && b.is_ascii() { b.len() } else { 0 };
     (0..n).map(move |i| {
         let mut s = String::with_capacity(b.len() + 1);
         s.push_str("d:");
@@ -169,20 +173,31 @@ impl Postings {
             for (plist, strength) in &per_tok[t] {
                 let grow = plist.len() <= LONG_POSTING || acc.is_empty();
                 let add = w * strength;
+                let mut credit = |e: &mut (f32, u16, f32)| {
+                    if e.1 as usize == t {
+                        if add > e.2 {
+                            e.0 += add - e.2;
+                            e.2 = add;
+                        }
+                    } else {
+                        e.0 += add;
+                        e.1 = t as u16;
+                        e.2 = add;
+                    }
+                };
+                if !grow && plist.len() > 16 * acc.len() {
+                    // Boost only, and the list is much longer than the candidate set: probe
+                    // the (sorted) posting list per candidate instead of walking it.
+                    for (id, e) in acc.iter_mut() {
+                        if plist.binary_search(id).is_ok() {
+                            credit(e);
+                        }
+                    }
+                    continue;
+                }
                 for &id in *plist {
                     match acc.get_mut(&id) {
-                        Some(e) => {
-                            if e.1 as usize == t {
-                                if add > e.2 {
-                                    e.0 += add - e.2;
-                                    e.2 = add;
-                                }
-                            } else {
-                                e.0 += add;
-                                e.1 = t as u16;
-                                e.2 = add;
-                            }
-                        }
+                        Some(e) => credit(e),
                         None => {
                             if grow && admit(id) {
                                 acc.insert(id, (add, t as u16, add));

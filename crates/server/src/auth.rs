@@ -20,14 +20,21 @@ impl Auth {
             Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                format!("this needs the {needed} role; the key has the {} role", self.0.role),
+                format!(
+                    "this needs the {needed} role; the key has the {} role",
+                    self.0.role
+                ),
             ))
         }
     }
 }
 
 fn presented_key(parts: &Parts) -> Option<String> {
-    if let Some(v) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(v) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let v = v.trim();
         for scheme in ["Bearer ", "ApiKey ", "bearer ", "apikey ", "Token "] {
             if let Some(k) = v.strip_prefix(scheme) {
@@ -36,13 +43,20 @@ fn presented_key(parts: &Parts) -> Option<String> {
         }
         return Some(v.to_string());
     }
-    parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string())
+    parts
+        .headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
 }
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(key) = presented_key(parts) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -31,7 +31,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), field: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
@@ -51,7 +56,11 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str, id: &str) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} {id:?} not found"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} {id:?} not found"),
+        )
     }
 
     pub fn payload_too_large(limit: usize) -> ApiError {
@@ -74,7 +83,11 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { code: self.code.to_string(), message: self.message.clone(), field: self.field.clone() }
+        ErrorBody {
+            code: self.code.to_string(),
+            message: self.message.clone(),
+            field: self.field.clone(),
+        }
     }
 }
 
@@ -82,7 +95,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut resp = (self.status, axum::Json(self.body())).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         resp
     }

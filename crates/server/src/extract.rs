@@ -35,7 +35,11 @@ where
                 ));
             }
         }
-        let limit = req.extensions().get::<crate::BodyLimit>().map(|l| l.0).unwrap_or(0);
+        let limit = req
+            .extensions()
+            .get::<crate::BodyLimit>()
+            .map(|l| l.0)
+            .unwrap_or(0);
         let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
             if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large(limit)
@@ -50,14 +54,21 @@ where
 /// Parses JSON, reporting the path of the failing field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ApiError::bad_request("invalid_json", "the request body is empty; expected JSON"));
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "the request body is empty; expected JSON",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let syntax = inner.is_syntax() || inner.is_eof();
-        let code = if syntax { "invalid_json" } else { "invalid_field" };
+        let code = if syntax {
+            "invalid_json"
+        } else {
+            "invalid_field"
+        };
         if path.is_empty() || path == "." || syntax {
             ApiError::bad_request(code, format!("invalid JSON: {inner}"))
         } else {
@@ -77,20 +88,31 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
         let q = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str::<Vec<(String, String)>>(q)
             .map(QueryPairs)
-            .map_err(|e| ApiError::bad_request("invalid_query", format!("invalid query string: {e}")))
+            .map_err(|e| {
+                ApiError::bad_request("invalid_query", format!("invalid query string: {e}"))
+            })
     }
 }
 
 impl QueryPairs {
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0
             .iter()
             .filter(|(k, _)| k == key)
-            .flat_map(|(_, v)| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from))
+            .flat_map(|(_, v)| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+            })
             .collect()
     }
 

@@ -54,7 +54,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_body_bytes: DEFAULT_MAX_BODY_BYTES, matcher: screening::Config::default() }
+        Options {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            matcher: screening::Config::default(),
+        }
     }
 }
 
@@ -66,7 +69,9 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("store", &self.inner.store.backend_name()).finish()
+        f.debug_struct("AppState")
+            .field("store", &self.inner.store.backend_name())
+            .finish()
     }
 }
 
@@ -87,7 +92,11 @@ pub struct BodyLimit(pub usize);
 
 impl AppState {
     /// Loads the lists with `loader`, indexes them and records the load in the store.
-    pub async fn new(store: store::Store, loader: ListLoader, options: Options) -> Result<AppState, String> {
+    pub async fn new(
+        store: store::Store,
+        loader: ListLoader,
+        options: Options,
+    ) -> Result<AppState, String> {
         let l = loader.clone();
         let config = options.matcher.clone();
         let live = tokio::task::spawn_blocking(move || {
@@ -117,7 +126,11 @@ impl AppState {
             error: None,
             actor: "system".into(),
         };
-        state.store().record_list_load(&load).await.map_err(|e| e.to_string())?;
+        state
+            .store()
+            .record_list_load(&load)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(state)
     }
 
@@ -146,22 +159,22 @@ impl AppState {
 /// The whole API.
 pub fn app(state: AppState) -> Router {
     let limit = state.options().max_body_bytes;
-    let api = routes::router()
-        .route_layer(middleware::from_fn_with_state(state.clone(), track_metrics));
+    let api =
+        routes::router().route_layer(middleware::from_fn_with_state(state.clone(), track_metrics));
     api.fallback(routes::not_found)
         .layer(middleware::map_response(json_errors))
         .layer(DefaultBodyLimit::disable())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
-        .layer(middleware::from_fn(move |mut req: Request, next: Next| async move {
-            req.extensions_mut().insert(BodyLimit(limit));
-            let mut resp = next.run(req).await;
-            if resp.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
-                && !is_json(&resp)
-            {
-                resp = ApiError::payload_too_large(limit).into_response();
-            }
-            resp
-        }))
+        .layer(middleware::from_fn(
+            move |mut req: Request, next: Next| async move {
+                req.extensions_mut().insert(BodyLimit(limit));
+                let mut resp = next.run(req).await;
+                if resp.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json(&resp) {
+                    resp = ApiError::payload_too_large(limit).into_response();
+                }
+                resp
+            },
+        ))
         .with_state(state)
 }
 
@@ -205,8 +218,13 @@ async fn track_metrics(State(state): State<AppState>, req: Request, next: Next) 
         .unwrap_or_else(|| "unmatched".into());
     let method = req.method().as_str().to_string();
     let mut resp = next.run(req).await;
-    state.metrics().observe_request(&route, &method, resp.status().as_u16(), start.elapsed());
-    resp.headers_mut().insert("x-raqib-lists-version", header_value(&state.lists().version));
+    state
+        .metrics()
+        .observe_request(&route, &method, resp.status().as_u16(), start.elapsed());
+    resp.headers_mut().insert(
+        "x-raqib-lists-version",
+        header_value(&state.lists().version),
+    );
     resp
 }
 
@@ -220,5 +238,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -9,8 +9,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Latency buckets in seconds: fine-grained below 10 ms, where the service should live.
-const BUCKETS: [f64; 14] =
-    [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
 
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -38,7 +39,9 @@ struct Histogram {
 impl Metrics {
     pub fn observe_request(&self, route: &str, method: &str, status: u16, took: Duration) {
         let Ok(mut m) = self.inner.lock() else { return };
-        *m.requests.entry((route.to_string(), method.to_string(), status)).or_default() += 1;
+        *m.requests
+            .entry((route.to_string(), method.to_string(), status))
+            .or_default() += 1;
         let h = m.latency.entry(route.to_string()).or_default();
         let s = took.as_secs_f64();
         for (i, b) in BUCKETS.iter().enumerate() {
@@ -60,14 +63,19 @@ impl Metrics {
 
     pub fn observe_reload(&self, ok: bool) {
         let Ok(mut m) = self.inner.lock() else { return };
-        *m.reloads.entry(if ok { "ok" } else { "failed" }).or_default() += 1;
+        *m.reloads
+            .entry(if ok { "ok" } else { "failed" })
+            .or_default() += 1;
     }
 
     /// The exposition text; `lists` adds per-source entity gauges.
     pub fn render(&self, lists: &[(String, u64)], loaded_at_unix: i64, uptime: Duration) -> String {
         let mut out = String::with_capacity(4096);
         let Ok(m) = self.inner.lock() else { return out };
-        let _ = writeln!(out, "# HELP raqib_http_requests_total HTTP requests by route, method and status.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_http_requests_total HTTP requests by route, method and status."
+        );
         let _ = writeln!(out, "# TYPE raqib_http_requests_total counter");
         for ((route, method, status), n) in &m.requests {
             let _ = writeln!(
@@ -77,7 +85,10 @@ impl Metrics {
                 esc(method)
             );
         }
-        let _ = writeln!(out, "# HELP raqib_http_request_duration_seconds HTTP request latency.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_http_request_duration_seconds HTTP request latency."
+        );
         let _ = writeln!(out, "# TYPE raqib_http_request_duration_seconds histogram");
         for (route, h) in &m.latency {
             let r = esc(route);
@@ -93,24 +104,47 @@ impl Metrics {
                 "raqib_http_request_duration_seconds_bucket{{route=\"{r}\",le=\"+Inf\"}} {}",
                 h.count
             );
-            let _ = writeln!(out, "raqib_http_request_duration_seconds_sum{{route=\"{r}\"}} {}", h.sum);
-            let _ = writeln!(out, "raqib_http_request_duration_seconds_count{{route=\"{r}\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "raqib_http_request_duration_seconds_sum{{route=\"{r}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "raqib_http_request_duration_seconds_count{{route=\"{r}\"}} {}",
+                h.count
+            );
         }
-        let _ = writeln!(out, "# HELP raqib_screenings_total Screened subjects by endpoint.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_screenings_total Screened subjects by endpoint."
+        );
         let _ = writeln!(out, "# TYPE raqib_screenings_total counter");
         for (e, n) in &m.screenings {
             let _ = writeln!(out, "raqib_screenings_total{{endpoint=\"{}\"}} {n}", esc(e));
         }
-        let _ = writeln!(out, "# HELP raqib_hits_total Hits returned (at or above the cutoff).");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_hits_total Hits returned (at or above the cutoff)."
+        );
         let _ = writeln!(out, "# TYPE raqib_hits_total counter");
         let _ = writeln!(out, "raqib_hits_total {}", m.hits);
-        let _ = writeln!(out, "# HELP raqib_matches_total Hits at or above the match threshold.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_matches_total Hits at or above the match threshold."
+        );
         let _ = writeln!(out, "# TYPE raqib_matches_total counter");
         let _ = writeln!(out, "raqib_matches_total {}", m.matches);
-        let _ = writeln!(out, "# HELP raqib_suppressed_hits_total Hits shown as suppressed by a false-positive decision.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_suppressed_hits_total Hits shown as suppressed by a false-positive decision."
+        );
         let _ = writeln!(out, "# TYPE raqib_suppressed_hits_total counter");
         let _ = writeln!(out, "raqib_suppressed_hits_total {}", m.suppressed);
-        let _ = writeln!(out, "# HELP raqib_list_reloads_total List reload attempts by result.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_list_reloads_total List reload attempts by result."
+        );
         let _ = writeln!(out, "# TYPE raqib_list_reloads_total counter");
         for result in ["ok", "failed"] {
             let _ = writeln!(
@@ -120,15 +154,24 @@ impl Metrics {
             );
         }
         drop(m);
-        let _ = writeln!(out, "# HELP raqib_list_entities Entities loaded per list source.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_list_entities Entities loaded per list source."
+        );
         let _ = writeln!(out, "# TYPE raqib_list_entities gauge");
         for (source, n) in lists {
             let _ = writeln!(out, "raqib_list_entities{{source=\"{}\"}} {n}", esc(source));
         }
-        let _ = writeln!(out, "# HELP raqib_lists_loaded_timestamp_seconds When the live lists were loaded.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_lists_loaded_timestamp_seconds When the live lists were loaded."
+        );
         let _ = writeln!(out, "# TYPE raqib_lists_loaded_timestamp_seconds gauge");
         let _ = writeln!(out, "raqib_lists_loaded_timestamp_seconds {loaded_at_unix}");
-        let _ = writeln!(out, "# HELP raqib_uptime_seconds Seconds since the server started.");
+        let _ = writeln!(
+            out,
+            "# HELP raqib_uptime_seconds Seconds since the server started."
+        );
         let _ = writeln!(out, "# TYPE raqib_uptime_seconds gauge");
         let _ = writeln!(out, "raqib_uptime_seconds {}", uptime.as_secs());
         out
@@ -136,7 +179,9 @@ impl Metrics {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -150,7 +195,9 @@ mod tests {
         m.observe_request("/v1/screen", "POST", 200, Duration::from_millis(20));
         m.observe_request("/x\"y", "GET", 404, Duration::from_millis(1));
         let text = m.render(&[("un".into(), 1003)], 0, Duration::from_secs(5));
-        assert!(text.contains("raqib_http_requests_total{route=\"/v1/screen\",method=\"POST\",status=\"200\"} 2"));
+        assert!(text.contains(
+            "raqib_http_requests_total{route=\"/v1/screen\",method=\"POST\",status=\"200\"} 2"
+        ));
         assert!(text.contains("le=\"0.001\"} 1"));
         assert!(text.contains("route=\"/v1/screen\",le=\"0.025\"} 2"));
         assert!(text.contains("route=\"/x\\\"y\""));

@@ -1,6 +1,7 @@
 //! Snapshots of API response shapes (insta). Ids, timestamps and versions are redacted, and
 //! matcher-dependent values (scores, explanation contents) are reduced to their structure, so
 //! these fail when the API contract changes, not when the matcher is tuned.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -9,7 +10,13 @@ use serde_json::{Value, json};
 
 /// Maps whose keys depend on the entity or the matcher (FtM properties, features,
 /// explanations): only their presence is part of the API contract.
-const OPEN_MAPS: [&str; 5] = ["properties", "explanations", "features", "raqib_explanation", "explanation"];
+const OPEN_MAPS: [&str; 5] = [
+    "properties",
+    "explanations",
+    "features",
+    "raqib_explanation",
+    "explanation",
+];
 
 /// Replaces leaves by their type, keeping object keys: the shape of a value.
 fn shape(v: &Value) -> Value {
@@ -17,7 +24,11 @@ fn shape(v: &Value) -> Value {
         Value::Object(o) => Value::Object(
             o.iter()
                 .map(|(k, v)| {
-                    let s = if OPEN_MAPS.contains(&k.as_str()) && v.is_object() { json!("<map>") } else { shape(v) };
+                    let s = if OPEN_MAPS.contains(&k.as_str()) && v.is_object() {
+                        json!("<map>")
+                    } else {
+                        shape(v)
+                    };
                     (k.clone(), s)
                 })
                 .collect(),
@@ -33,11 +44,21 @@ fn shape(v: &Value) -> Value {
 #[tokio::test]
 async fn screen_response_shape() {
     let h = harness(Backend::Sqlite).await;
-    let (_, mut v) = h.post("/v1/screen", &h.a_screener, json!({"name": "Abu Bakr al-Baghdadi", "reference": "cust-1"})).await;
+    let (_, mut v) = h
+        .post(
+            "/v1/screen",
+            &h.a_screener,
+            json!({"name": "Abu Bakr al-Baghdadi", "reference": "cust-1"}),
+        )
+        .await;
     if let Some(m) = v["matches"].as_array_mut() {
         m.truncate(1);
         if let Some(first) = m.get_mut(0) {
-            first["explanation"] = json!(if first["explanation"].is_object() { "<map>" } else { "<missing>" });
+            first["explanation"] = json!(if first["explanation"].is_object() {
+                "<map>"
+            } else {
+                "<missing>"
+            });
         }
     }
     insta::assert_json_snapshot!(v, {
@@ -63,11 +84,25 @@ async fn yente_match_response_shape() {
 #[tokio::test]
 async fn error_bodies() {
     let h = harness(Backend::Sqlite).await;
-    let (s1, e1) = h.call("POST", "/v1/screen", Some(&h.a_screener), Some("{oops")).await;
-    let (s2, e2) = h.post("/v1/screen", &h.a_screener, json!({"queries": [{"name": "A", "limit": 1000}]})).await;
+    let (s1, e1) = h
+        .call("POST", "/v1/screen", Some(&h.a_screener), Some("{oops"))
+        .await;
+    let (s2, e2) = h
+        .post(
+            "/v1/screen",
+            &h.a_screener,
+            json!({"queries": [{"name": "A", "limit": 1000}]}),
+        )
+        .await;
     let (s3, e3) = h.call("POST", "/v1/screen", None, Some("{}")).await;
     let (s4, e4) = h.post("/v1/lists/reload", &h.a_screener, json!({})).await;
-    let (s5, e5) = h.post("/v1/screen", &h.a_screener, json!({"name": "A", "schema": "Spaceship"})).await;
+    let (s5, e5) = h
+        .post(
+            "/v1/screen",
+            &h.a_screener,
+            json!({"name": "A", "schema": "Spaceship"}),
+        )
+        .await;
     insta::assert_json_snapshot!(json!({
         "invalid_json": [s1.as_u16(), e1],
         "batch_item_limit": [s2.as_u16(), e2["results"][0]],

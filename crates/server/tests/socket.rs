@@ -2,6 +2,7 @@
 //! against SQLite and, when `RAQIB_TEST_POSTGRES_URL` is set, PostgreSQL: screening, the
 //! yente endpoint, cross-member isolation, and a list reload with a corrupt file while
 //! requests keep flowing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -49,18 +50,34 @@ async fn a_reload_with_a_corrupt_file_under_load_fails_no_request() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("un.xml.zst");
     std::fs::copy(un_list_path(), &path).expect("copy");
-    let h = harness_with(Backend::Sqlite, file_loader(path.clone()), server::Options::default()).await;
+    let h = harness_with(
+        Backend::Sqlite,
+        file_loader(path.clone()),
+        server::Options::default(),
+    )
+    .await;
     let (base, stop, join) = spawn_socket(h.state.clone()).await;
     let running = Arc::new(AtomicBool::new(true));
     let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let mut clients = Vec::new();
     for i in 0..4 {
-        let (base, key, running, ok, failed) =
-            (base.clone(), h.a_screener.clone(), running.clone(), ok.clone(), failed.clone());
+        let (base, key, running, ok, failed) = (
+            base.clone(),
+            h.a_screener.clone(),
+            running.clone(),
+            ok.clone(),
+            failed.clone(),
+        );
         clients.push(tokio::task::spawn_blocking(move || {
-            let names = ["Abu Bakr al-Baghdadi", "Ayman al-Zawahiri", "Maria Gonzalez", "Hamza bin Laden"];
+            let names = [
+                "Abu Bakr al-Baghdadi",
+                "Ayman al-Zawahiri",
+                "Maria Gonzalez",
+                "Hamza bin Laden",
+            ];
             while running.load(Ordering::Relaxed) {
-                let body = json!({"name": names[i % names.len()], "reference": format!("c{i}")}).to_string();
+                let body = json!({"name": names[i % names.len()], "reference": format!("c{i}")})
+                    .to_string();
                 let (st, v) = http("POST", &format!("{base}/v1/screen"), Some(&key), Some(body));
                 if st == 200 && v["matches"].is_array() {
                     ok.fetch_add(1, Ordering::Relaxed);
@@ -72,11 +89,22 @@ async fn a_reload_with_a_corrupt_file_under_load_fails_no_request() {
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     // Corrupt the list file, then reload while the clients keep screening.
-    std::fs::write(&path, b"<?xml version=\"1.0\"?><CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1").expect("write");
+    std::fs::write(
+        &path,
+        b"<?xml version=\"1.0\"?><CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1",
+    )
+    .expect("write");
     let (base2, admin) = (base.clone(), h.a_admin.clone());
-    let (st, e) = tokio::task::spawn_blocking(move || http("POST", &format!("{base2}/v1/lists/reload"), Some(&admin), Some("{}".into())))
-        .await
-        .expect("reload");
+    let (st, e) = tokio::task::spawn_blocking(move || {
+        http(
+            "POST",
+            &format!("{base2}/v1/lists/reload"),
+            Some(&admin),
+            Some("{}".into()),
+        )
+    })
+    .await
+    .expect("reload");
     assert_eq!(st, 422, "{e}");
     assert_eq!(e["code"], "lists_invalid");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -84,14 +112,27 @@ async fn a_reload_with_a_corrupt_file_under_load_fails_no_request() {
     for c in clients {
         c.await.expect("client");
     }
-    assert_eq!(failed.load(Ordering::Relaxed), 0, "requests failed during the reload");
-    assert!(ok.load(Ordering::Relaxed) > 10, "too few requests made it: {}", ok.load(Ordering::Relaxed));
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "requests failed during the reload"
+    );
+    assert!(
+        ok.load(Ordering::Relaxed) > 10,
+        "too few requests made it: {}",
+        ok.load(Ordering::Relaxed)
+    );
     let (base3, key) = (base.clone(), h.a_screener.clone());
-    let (_, lists) = tokio::task::spawn_blocking(move || http("GET", &format!("{base3}/v1/lists"), Some(&key), None))
-        .await
-        .expect("lists");
+    let (_, lists) = tokio::task::spawn_blocking(move || {
+        http("GET", &format!("{base3}/v1/lists"), Some(&key), None)
+    })
+    .await
+    .expect("lists");
     assert_eq!(lists["last_reload"]["ok"], false);
-    assert!(lists["entities"].as_u64().is_some_and(|n| n > 900), "old lists still live: {lists}");
+    assert!(
+        lists["entities"].as_u64().is_some_and(|n| n > 900),
+        "old lists still live: {lists}"
+    );
     let _ = stop.send(());
     join.await.expect("server");
 }

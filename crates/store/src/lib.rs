@@ -54,8 +54,9 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
-                | StoreError::WriterGone
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
+            ) | StoreError::WriterGone
         )
     }
 }
@@ -172,7 +173,11 @@ impl Store {
         };
         let writer = writer::Writer::spawn(backend.clone());
         Ok(Store {
-            inner: Arc::new(Inner { backend, writer, key_cache: Mutex::new(HashMap::new()) }),
+            inner: Arc::new(Inner {
+                backend,
+                writer,
+                key_cache: Mutex::new(HashMap::new()),
+            }),
         })
     }
 
@@ -242,7 +247,10 @@ impl Store {
         let key = format!("rqb_{key_id}_{secret_hex}");
         let hash = sha256_hex(secret_hex.as_bytes());
         let at = now();
-        let label = label.map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
+        let label = label
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string);
         dispatch!(&self.inner.backend, pool => {
             sqlx::query(
                 "INSERT INTO api_keys (id, member_id, role, secret_sha256, label, created_at) \
@@ -315,7 +323,10 @@ impl Store {
             .await?
             .into_iter()
             .find(|k| k.id == key_id)
-            .ok_or_else(|| StoreError::NotFound { what: "api key", id: key_id.to_string() })?;
+            .ok_or_else(|| StoreError::NotFound {
+                what: "api key",
+                id: key_id.to_string(),
+            })?;
         if changed > 0 {
             self.append_audit(NewAuditEntry {
                 member_id: Some(info.member_id.clone()),
@@ -508,7 +519,10 @@ impl Store {
         let hit = self
             .hit(&who.member_id, hit_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound { what: "hit", id: hit_id.to_string() })?;
+            .ok_or_else(|| StoreError::NotFound {
+                what: "hit",
+                id: hit_id.to_string(),
+            })?;
         let decision = Decision {
             id: new_id("dec"),
             hit_id: hit.id.clone(),
@@ -660,7 +674,10 @@ impl Store {
         loop {
             let batch = self.audit_log(None, after, 5_000).await?;
             if batch.is_empty() {
-                return Ok(ChainCheck { entries, first_broken_seq: None });
+                return Ok(ChainCheck {
+                    entries,
+                    first_broken_seq: None,
+                });
             }
             for e in &batch {
                 let expect = audit_hash(
@@ -674,7 +691,10 @@ impl Store {
                     &e.detail,
                 );
                 if e.prev_hash != prev || e.hash != expect {
-                    return Ok(ChainCheck { entries, first_broken_seq: Some(e.seq) });
+                    return Ok(ChainCheck {
+                        entries,
+                        first_broken_seq: Some(e.seq),
+                    });
                 }
                 prev = e.hash.clone();
                 after = e.seq;
@@ -773,7 +793,10 @@ struct KeyRow {
 impl KeyRow {
     fn into_info(self) -> Result<ApiKeyInfo> {
         let role = Role::parse(&self.role).ok_or_else(|| {
-            StoreError::Corrupt(format!("api key {} has unknown role {:?}", self.id, self.role))
+            StoreError::Corrupt(format!(
+                "api key {} has unknown role {:?}",
+                self.id, self.role
+            ))
         })?;
         Ok(ApiKeyInfo {
             id: self.id,
@@ -818,7 +841,10 @@ struct DecisionRow {
 impl DecisionRow {
     fn into_decision(self) -> Result<Decision> {
         let decision = DecisionKind::parse(&self.decision).ok_or_else(|| {
-            StoreError::Corrupt(format!("decision {} has unknown kind {:?}", self.id, self.decision))
+            StoreError::Corrupt(format!(
+                "decision {} has unknown kind {:?}",
+                self.id, self.decision
+            ))
         })?;
         Ok(Decision {
             id: self.id,
@@ -871,7 +897,10 @@ mod tests {
 
     #[test]
     fn url_passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5/db"),
+            "postgres://u:***@h:5/db"
+        );
         assert_eq!(redact_url("raqib.db"), "raqib.db");
     }
 
@@ -879,10 +908,22 @@ mod tests {
     fn audit_hash_depends_on_every_field() {
         let at = now();
         let base = audit_hash("p", at, Some("m"), "a", "x", Some("t"), Some("o"), "{}");
-        assert_ne!(base, audit_hash("q", at, Some("m"), "a", "x", Some("t"), Some("o"), "{}"));
-        assert_ne!(base, audit_hash("p", at, None, "a", "x", Some("t"), Some("o"), "{}"));
-        assert_ne!(base, audit_hash("p", at, Some("m"), "a", "x", Some("t"), Some("o"), "{ }"));
-        assert_eq!(base, audit_hash("p", at, Some("m"), "a", "x", Some("t"), Some("o"), "{}"));
+        assert_ne!(
+            base,
+            audit_hash("q", at, Some("m"), "a", "x", Some("t"), Some("o"), "{}")
+        );
+        assert_ne!(
+            base,
+            audit_hash("p", at, None, "a", "x", Some("t"), Some("o"), "{}")
+        );
+        assert_ne!(
+            base,
+            audit_hash("p", at, Some("m"), "a", "x", Some("t"), Some("o"), "{ }")
+        );
+        assert_eq!(
+            base,
+            audit_hash("p", at, Some("m"), "a", "x", Some("t"), Some("o"), "{}")
+        );
     }
 
     #[test]
@@ -904,7 +945,9 @@ pub mod testing {
     pub async fn fresh_postgres_database(base_url: &str) -> Result<String, sqlx::Error> {
         let name = format!("raqib_t_{:016x}", rand::random::<u64>());
         let mut conn = sqlx::PgConnection::connect(base_url).await?;
-        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await?;
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut conn)
+            .await?;
         conn.close().await?;
         Ok(with_database(base_url, &name))
     }
@@ -916,7 +959,10 @@ pub mod testing {
             None => (base_url, String::new()),
         };
         let start = main.find("://").map(|i| i + 3).unwrap_or(0);
-        let host_end = main[start..].find('/').map(|i| start + i).unwrap_or(main.len());
+        let host_end = main[start..]
+            .find('/')
+            .map(|i| start + i)
+            .unwrap_or(main.len());
         format!("{}/{}{}", &main[..host_end], name, query)
     }
 

@@ -50,7 +50,10 @@ impl Writer {
 
     async fn submit(&self, job: Job) -> Result<Output> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send((job, reply)).await.map_err(|_| StoreError::WriterGone)?;
+        self.tx
+            .send((job, reply))
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
         rx.await.map_err(|_| StoreError::WriterGone)?
     }
 
@@ -59,7 +62,9 @@ impl Writer {
     }
 
     pub(crate) async fn decision(&self, d: Decision, audit: NewAuditEntry) -> Result<()> {
-        self.submit(Job::Decision(Box::new(d), audit)).await.map(|_| ())
+        self.submit(Job::Decision(Box::new(d), audit))
+            .await
+            .map(|_| ())
     }
 
     pub(crate) async fn audit(&self, e: NewAuditEntry) -> Result<AuditEntry> {
@@ -143,7 +148,8 @@ async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
                 tracing::warn!(error = %e, jobs = batch.len(), "batch commit failed; retrying jobs one by one");
                 for (job, reply) in batch {
                     let r = commit(&backend, &[&job]).await.and_then(|mut o| {
-                        o.pop().ok_or_else(|| StoreError::Corrupt("empty commit output".into()))
+                        o.pop()
+                            .ok_or_else(|| StoreError::Corrupt("empty commit output".into()))
                     });
                     let _ = reply.send(r);
                 }
@@ -258,4 +264,3 @@ async fn commit(backend: &Backend, jobs: &[&Job]) -> Result<Vec<Output>> {
         Ok(outputs)
     })
 }
-

@@ -1,6 +1,7 @@
 //! The same behaviour checks against SQLite (always) and PostgreSQL (when
 //! `RAQIB_TEST_POSTGRES_URL` points at a server where the user may create databases; each
 //! test gets its own fresh database).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use store::*;
 
@@ -12,14 +13,23 @@ struct TestDb {
 async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("raqib.db");
-    let store = Store::connect(path.to_str().expect("utf-8 path")).await.expect("sqlite store");
-    TestDb { store, _dir: Some(dir) }
+    let store = Store::connect(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("sqlite store");
+    TestDb {
+        store,
+        _dir: Some(dir),
+    }
 }
 
 /// A fresh PostgreSQL database on the server named by `RAQIB_TEST_POSTGRES_URL`.
 async fn postgres() -> Option<TestDb> {
-    let base = std::env::var("RAQIB_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
-    let url = store::testing::fresh_postgres_database(&base).await.expect("create test database");
+    let base = std::env::var("RAQIB_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let url = store::testing::fresh_postgres_database(&base)
+        .await
+        .expect("create test database");
     let store = Store::connect(&url).await.expect("postgres store");
     Some(TestDb { store, _dir: None })
 }
@@ -59,8 +69,15 @@ fn screening(member: &Principal, subject: &str, entity: &str) -> NewScreening {
 }
 
 async fn principal(store: &Store, member: &str, role: Role) -> (String, Principal) {
-    let k = store.create_key(member, role, Some("test"), "test").await.expect("create key");
-    let p = store.authenticate(&k.key).await.expect("auth").expect("valid key");
+    let k = store
+        .create_key(member, role, Some("test"), "test")
+        .await
+        .expect("create key");
+    let p = store
+        .authenticate(&k.key)
+        .await
+        .expect("auth")
+        .expect("valid key");
     (k.key, p)
 }
 
@@ -68,7 +85,10 @@ async fn principal(store: &Store, member: &str, role: Role) -> (String, Principa
 async fn keys_authenticate_only_with_the_exact_secret_and_stop_after_revocation() {
     for db in backends().await {
         let s = &db.store;
-        let k = s.create_key("Bank A", Role::Analyst, None, "cli").await.expect("key");
+        let k = s
+            .create_key("Bank A", Role::Analyst, None, "cli")
+            .await
+            .expect("key");
         assert!(k.key.starts_with("rqb_"));
         let p = s.authenticate(&k.key).await.expect("auth").expect("valid");
         assert_eq!(p.member_name, "Bank A");
@@ -77,7 +97,12 @@ async fn keys_authenticate_only_with_the_exact_secret_and_stop_after_revocation(
         let mut bad = k.key.clone();
         let last = bad.pop().expect("nonempty");
         bad.push(if last == '0' { '1' } else { '0' });
-        assert_eq!(s.authenticate(&bad).await.expect("auth"), None, "{}", s.backend_name());
+        assert_eq!(
+            s.authenticate(&bad).await.expect("auth"),
+            None,
+            "{}",
+            s.backend_name()
+        );
         assert_eq!(s.authenticate("not a key").await.expect("auth"), None);
         // The secret is not stored anywhere in readable form.
         let keys = s.list_keys(Some("Bank A")).await.expect("list");
@@ -102,8 +127,14 @@ async fn screenings_round_trip_and_stay_within_their_member() {
         let (_, b) = principal(s, "Bank B", Role::Analyst).await;
         let scr = screening(&a, "subj-1", "un:QDi.299");
         let hit_id = scr.hits[0].id.clone();
-        s.record_screenings(vec![scr.clone()]).await.expect("record");
-        let back = s.screening(&a.member_id, &scr.id).await.expect("read").expect("present");
+        s.record_screenings(vec![scr.clone()])
+            .await
+            .expect("record");
+        let back = s
+            .screening(&a.member_id, &scr.id)
+            .await
+            .expect("read")
+            .expect("present");
         assert_eq!(back.request, scr.request);
         assert_eq!(back.results, scr.results);
         assert_eq!(back.lists, scr.lists);
@@ -112,14 +143,31 @@ async fn screenings_round_trip_and_stay_within_their_member() {
         assert_eq!(back.hits[0].entity_id, "un:QDi.299");
         assert!(back.hits[0].is_match);
         // Member B sees neither the screening nor its hit, and cannot decide on it.
-        assert!(s.screening(&b.member_id, &scr.id).await.expect("read").is_none());
+        assert!(
+            s.screening(&b.member_id, &scr.id)
+                .await
+                .expect("read")
+                .is_none()
+        );
         assert!(s.hit(&b.member_id, &hit_id).await.expect("read").is_none());
         assert!(matches!(
-            s.record_decision(&b, &hit_id, DecisionKind::FalsePositive, "x").await,
+            s.record_decision(&b, &hit_id, DecisionKind::FalsePositive, "x")
+                .await,
             Err(StoreError::NotFound { .. })
         ));
-        assert_eq!(s.recent_screenings(&a.member_id, 10).await.expect("recent").len(), 1);
-        assert!(s.recent_screenings(&b.member_id, 10).await.expect("recent").is_empty());
+        assert_eq!(
+            s.recent_screenings(&a.member_id, 10)
+                .await
+                .expect("recent")
+                .len(),
+            1
+        );
+        assert!(
+            s.recent_screenings(&b.member_id, 10)
+                .await
+                .expect("recent")
+                .is_empty()
+        );
     }
 }
 
@@ -131,20 +179,38 @@ async fn latest_false_positive_decision_suppresses_the_subject_entity_pair() {
         let scr = screening(&a, "subj-1", "un:QDi.299");
         let hit_id = scr.hits[0].id.clone();
         s.record_screenings(vec![scr]).await.expect("record");
-        assert!(s.suppressions(&a.member_id, "subj-1").await.expect("sup").is_empty());
+        assert!(
+            s.suppressions(&a.member_id, "subj-1")
+                .await
+                .expect("sup")
+                .is_empty()
+        );
         let d = s
             .record_decision(&a, &hit_id, DecisionKind::FalsePositive, "different DOB")
             .await
             .expect("decide");
         let sup = s.suppressions(&a.member_id, "subj-1").await.expect("sup");
         assert_eq!(sup.get("un:QDi.299").map(|x| &x.id), Some(&d.id));
-        assert!(s.suppressions(&a.member_id, "subj-2").await.expect("sup").is_empty());
+        assert!(
+            s.suppressions(&a.member_id, "subj-2")
+                .await
+                .expect("sup")
+                .is_empty()
+        );
         // A later true-match decision lifts the suppression; history keeps both.
         s.record_decision(&a, &hit_id, DecisionKind::TrueMatch, "new evidence")
             .await
             .expect("decide");
-        assert!(s.suppressions(&a.member_id, "subj-1").await.expect("sup").is_empty());
-        let hist = s.decisions_for_hit(&a.member_id, &hit_id).await.expect("hist");
+        assert!(
+            s.suppressions(&a.member_id, "subj-1")
+                .await
+                .expect("sup")
+                .is_empty()
+        );
+        let hist = s
+            .decisions_for_hit(&a.member_id, &hit_id)
+            .await
+            .expect("hist");
         assert_eq!(hist.len(), 2);
         assert_eq!(hist[0].decision, DecisionKind::FalsePositive);
         assert_eq!(hist[1].decided_by_key, a.key_id);
@@ -170,17 +236,39 @@ async fn audit_log_is_hash_chained_and_refuses_edits() {
         }
         let check = s.verify_audit_chain().await.expect("verify");
         assert_eq!(check.first_broken_seq, None);
-        assert!(check.entries >= 6, "key creation + 5 events, got {}", check.entries);
+        assert!(
+            check.entries >= 6,
+            "key creation + 5 events, got {}",
+            check.entries
+        );
         let log = s.audit_log(Some(&a.member_id), 0, 100).await.expect("log");
         assert_eq!(log.first().map(|e| e.action.as_str()), Some("key.created"));
         for w in log.windows(2) {
             assert_eq!(w[1].prev_hash, w[0].hash);
         }
         // The database itself refuses to change history.
-        assert!(s.execute_raw_for_tests("UPDATE audit_log SET actor = 'x'").await.is_err());
-        assert!(s.execute_raw_for_tests("DELETE FROM audit_log").await.is_err());
-        assert!(s.execute_raw_for_tests("DELETE FROM decisions").await.is_ok()); // no rows: fine
-        assert!(s.verify_audit_chain().await.expect("verify").first_broken_seq.is_none());
+        assert!(
+            s.execute_raw_for_tests("UPDATE audit_log SET actor = 'x'")
+                .await
+                .is_err()
+        );
+        assert!(
+            s.execute_raw_for_tests("DELETE FROM audit_log")
+                .await
+                .is_err()
+        );
+        assert!(
+            s.execute_raw_for_tests("DELETE FROM decisions")
+                .await
+                .is_ok()
+        ); // no rows: fine
+        assert!(
+            s.verify_audit_chain()
+                .await
+                .expect("verify")
+                .first_broken_seq
+                .is_none()
+        );
     }
 }
 
@@ -206,14 +294,21 @@ async fn concurrent_writes_are_all_durable_and_the_chain_stays_linear() {
                     .await
                     .map(|_| ())
                 } else {
-                    s.record_screenings(vec![screening(&a, &format!("s{i}"), "un:QDi.1")]).await
+                    s.record_screenings(vec![screening(&a, &format!("s{i}"), "un:QDi.1")])
+                        .await
                 }
             }));
         }
         for t in tasks {
             t.await.expect("join").expect("write");
         }
-        assert_eq!(s.recent_screenings(&a.member_id, 1000).await.expect("recent").len(), 150);
+        assert_eq!(
+            s.recent_screenings(&a.member_id, 1000)
+                .await
+                .expect("recent")
+                .len(),
+            150
+        );
         let check = s.verify_audit_chain().await.expect("verify");
         assert_eq!(check.first_broken_seq, None);
         assert_eq!(check.entries, 51);
@@ -239,17 +334,32 @@ async fn list_loads_are_recorded_newest_first() {
         let loads = s.list_loads(10).await.expect("loads");
         assert_eq!(loads.len(), 2);
         assert!(!loads[0].ok);
-        assert!(loads[0].error.as_deref().is_some_and(|e| e.contains("bad.xml")));
+        assert!(
+            loads[0]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("bad.xml"))
+        );
     }
 }
 
 #[tokio::test]
 async fn bad_urls_and_member_names_are_errors_not_panics() {
-    assert!(matches!(Store::connect("").await, Err(StoreError::InvalidUrl { .. })));
-    assert!(Store::connect("postgres://u:pw@127.0.0.1:1/x?sslmode=bogus").await.is_err());
+    assert!(matches!(
+        Store::connect("").await,
+        Err(StoreError::InvalidUrl { .. })
+    ));
+    assert!(
+        Store::connect("postgres://u:pw@127.0.0.1:1/x?sslmode=bogus")
+            .await
+            .is_err()
+    );
     let db = sqlite().await;
     assert!(matches!(
         db.store.create_key("   ", Role::Admin, None, "cli").await,
-        Err(StoreError::Invalid { field: "member", .. })
+        Err(StoreError::Invalid {
+            field: "member",
+            ..
+        })
     ));
 }

@@ -2,6 +2,8 @@
 //! the whole `source::embedded()` load. The baseline in the same run is UTF-8 validation of the
 //! same bytes, so figures can be compared across noisy runs as ratios.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use watchlist::source::{EMBEDDED, decompress};
 
@@ -17,7 +19,9 @@ fn bench(c: &mut Criterion) {
         let total: usize = files.iter().map(Vec::len).sum();
         g.throughput(Throughput::Bytes(total as u64));
         if let [one] = files.as_slice() {
-            g.bench_function(list.name, |b| b.iter(|| watchlist::parse(one, list.name).map(|l| l.entities.len())));
+            g.bench_function(list.name, |b| {
+                b.iter(|| watchlist::parse(one, list.name).map(|l| l.entities.len()))
+            });
             g.bench_function(format!("{}_utf8_baseline", list.name), |b| {
                 b.iter(|| std::str::from_utf8(one).map(str::len).unwrap_or(0))
             });
@@ -26,7 +30,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("embedded");
     g.sample_size(10);
-    g.bench_function("all_lists", |b| b.iter(|| watchlist::source::embedded().map(|l| l.len())));
+    g.bench_function("all_lists", |b| {
+        b.iter(|| watchlist::source::embedded().map(|l| l.len()))
+    });
     g.finish();
 }
 

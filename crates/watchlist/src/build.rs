@@ -66,7 +66,11 @@ impl Entity {
             return;
         }
         let code = country::to_iso2(&t).map(str::to_owned).unwrap_or(t);
-        if !self.countries.iter().any(|c| c.code == code && c.relation == relation) {
+        if !self
+            .countries
+            .iter()
+            .any(|c| c.code == code && c.relation == relation)
+        {
             self.countries.push(CountryLink { code, relation });
         }
     }
@@ -84,14 +88,24 @@ impl Entity {
         }
     }
 
-    pub fn add_document(&mut self, kind: &str, number: &str, country_text: Option<&str>, note: Option<&str>) {
+    pub fn add_document(
+        &mut self,
+        kind: &str,
+        number: &str,
+        country_text: Option<&str>,
+        note: Option<&str>,
+    ) {
         let number = clean(number);
         if number.is_empty() || number == "-0-" {
             return;
         }
         let country = country_text.and_then(|c| {
             let c = clean(c);
-            if c.is_empty() || c == "00" { None } else { Some(country::to_iso2(&c).map(str::to_owned).unwrap_or(c)) }
+            if c.is_empty() || c == "00" {
+                None
+            } else {
+                Some(country::to_iso2(&c).map(str::to_owned).unwrap_or(c))
+            }
         });
         let doc = Document {
             kind: clean(kind),
@@ -99,7 +113,11 @@ impl Entity {
             country,
             note: note.map(clean).filter(|n| !n.is_empty()),
         };
-        if !self.documents.iter().any(|d| d.kind == doc.kind && d.number == doc.number) {
+        if !self
+            .documents
+            .iter()
+            .any(|d| d.kind == doc.kind && d.number == doc.number)
+        {
             self.documents.push(doc);
         }
     }
@@ -172,7 +190,11 @@ impl Entity {
             }
         }
         for d in other.documents {
-            if !self.documents.iter().any(|x| x.kind == d.kind && x.number == d.number) {
+            if !self
+                .documents
+                .iter()
+                .any(|x| x.kind == d.kind && x.number == d.number)
+            {
                 self.documents.push(d);
             }
         }
@@ -201,13 +223,15 @@ impl Entity {
     pub(crate) fn finish(&mut self) {
         if !self.names.iter().any(|n| n.kind == NameKind::Primary) {
             if let Some(pos) = self.names.iter().position(|n| {
-                n.quality == Quality::Strong && n.kind == NameKind::Alias && n.script == Script::Latin
+                n.quality == Quality::Strong
+                    && n.kind == NameKind::Alias
+                    && n.script == Script::Latin
             }) {
                 self.names[pos].kind = NameKind::Primary;
-            } else if let Some(first) = self.names.first_mut() {
-                if first.kind != NameKind::OriginalScript {
-                    first.kind = NameKind::Primary;
-                }
+            } else if let Some(first) = self.names.first_mut()
+                && first.kind != NameKind::OriginalScript
+            {
+                first.kind = NameKind::Primary;
             }
         }
     }

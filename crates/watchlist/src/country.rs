@@ -12,7 +12,16 @@ use std::sync::OnceLock;
 
 /// (alpha-2, alpha-3, normalised names and demonyms)
 static COUNTRIES: &[(&str, &str, &[&str])] = &[
-    ("AF", "AFG", &["afghanistan", "islamic republic of afghanistan", "islamic emirate of afghanistan", "afghan"]),
+    (
+        "AF",
+        "AFG",
+        &[
+            "afghanistan",
+            "islamic republic of afghanistan",
+            "islamic emirate of afghanistan",
+            "afghan",
+        ],
+    ),
     ("AX", "ALA", &["aland islands"]),
     ("AL", "ALB", &["albania", "albanian"]),
     ("DZ", "DZA", &["algeria", "algerian"]),
@@ -32,20 +41,46 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("BH", "BHR", &["bahrain", "bahraini"]),
     ("BD", "BGD", &["bangladesh", "bangladeshi"]),
     ("BB", "BRB", &["barbados"]),
-    ("BY", "BLR", &["belarus", "belarusian", "belarussian", "byelorussia"]),
+    (
+        "BY",
+        "BLR",
+        &["belarus", "belarusian", "belarussian", "byelorussia"],
+    ),
     ("BE", "BEL", &["belgium", "belgian"]),
     ("BZ", "BLZ", &["belize"]),
     ("BJ", "BEN", &["benin"]),
     ("BM", "BMU", &["bermuda"]),
     ("BT", "BTN", &["bhutan"]),
-    ("BO", "BOL", &["bolivia", "bolivia plurinational state of", "plurinational state of bolivia", "bolivian"]),
+    (
+        "BO",
+        "BOL",
+        &[
+            "bolivia",
+            "bolivia plurinational state of",
+            "plurinational state of bolivia",
+            "bolivian",
+        ],
+    ),
     ("BQ", "BES", &["bonaire sint eustatius and saba"]),
-    ("BA", "BIH", &["bosnia and herzegovina", "bosnia herzegovina", "bosnia", "bosnian"]),
+    (
+        "BA",
+        "BIH",
+        &[
+            "bosnia and herzegovina",
+            "bosnia herzegovina",
+            "bosnia",
+            "bosnian",
+        ],
+    ),
     ("BW", "BWA", &["botswana"]),
     ("BV", "BVT", &["bouvet island"]),
     ("BR", "BRA", &["brazil", "brazilian"]),
     ("IO", "IOT", &["british indian ocean territory"]),
-    ("VG", "VGB", &["british virgin islands", "virgin islands british"]),
+    (
+        "VG",
+        "VGB",
+        &["british virgin islands", "virgin islands british"],
+    ),
     ("BN", "BRN", &["brunei", "brunei darussalam"]),
     ("BG", "BGR", &["bulgaria", "bulgarian"]),
     ("BF", "BFA", &["burkina faso"]),
@@ -55,16 +90,49 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("CM", "CMR", &["cameroon", "cameroonian"]),
     ("CA", "CAN", &["canada", "canadian"]),
     ("KY", "CYM", &["cayman islands"]),
-    ("CF", "CAF", &["central african republic", "car", "central african"]),
+    (
+        "CF",
+        "CAF",
+        &["central african republic", "car", "central african"],
+    ),
     ("TD", "TCD", &["chad", "chadian"]),
     ("CL", "CHL", &["chile", "chilean"]),
-    ("CN", "CHN", &["china", "peoples republic of china", "prc", "chinese"]),
+    (
+        "CN",
+        "CHN",
+        &["china", "peoples republic of china", "prc", "chinese"],
+    ),
     ("CX", "CXR", &["christmas island"]),
     ("CC", "CCK", &["cocos keeling islands", "cocos islands"]),
     ("CO", "COL", &["colombia", "colombian"]),
     ("KM", "COM", &["comoros"]),
-    ("CG", "COG", &["congo", "republic of the congo", "republic of congo", "congo brazzaville", "congo republic of the", "congo republic"]),
-    ("CD", "COD", &["democratic republic of the congo", "democratic republic of congo", "congo democratic republic of the", "congo democratic republic", "drc", "dr congo", "congo kinshasa", "zaire", "congolese"]),
+    (
+        "CG",
+        "COG",
+        &[
+            "congo",
+            "republic of the congo",
+            "republic of congo",
+            "congo brazzaville",
+            "congo republic of the",
+            "congo republic",
+        ],
+    ),
+    (
+        "CD",
+        "COD",
+        &[
+            "democratic republic of the congo",
+            "democratic republic of congo",
+            "congo democratic republic of the",
+            "congo democratic republic",
+            "drc",
+            "dr congo",
+            "congo kinshasa",
+            "zaire",
+            "congolese",
+        ],
+    ),
     ("CK", "COK", &["cook islands"]),
     ("CR", "CRI", &["costa rica"]),
     ("CI", "CIV", &["cote divoire", "ivory coast", "ivorian"]),
@@ -78,14 +146,22 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("DM", "DMA", &["dominica"]),
     ("DO", "DOM", &["dominican republic"]),
     ("EC", "ECU", &["ecuador", "ecuadorian"]),
-    ("EG", "EGY", &["egypt", "egyptian", "arab republic of egypt"]),
+    (
+        "EG",
+        "EGY",
+        &["egypt", "egyptian", "arab republic of egypt"],
+    ),
     ("SV", "SLV", &["el salvador", "salvadoran"]),
     ("GQ", "GNQ", &["equatorial guinea"]),
     ("ER", "ERI", &["eritrea", "eritrean"]),
     ("EE", "EST", &["estonia", "estonian"]),
     ("SZ", "SWZ", &["eswatini", "swaziland"]),
     ("ET", "ETH", &["ethiopia", "ethiopian"]),
-    ("FK", "FLK", &["falkland islands", "falkland islands malvinas"]),
+    (
+        "FK",
+        "FLK",
+        &["falkland islands", "falkland islands malvinas"],
+    ),
     ("FO", "FRO", &["faroe islands"]),
     ("FJ", "FJI", &["fiji"]),
     ("FI", "FIN", &["finland", "finnish"]),
@@ -96,7 +172,11 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("GA", "GAB", &["gabon"]),
     ("GM", "GMB", &["gambia", "gambia the", "the gambia"]),
     ("GE", "GEO", &["georgia", "georgian"]),
-    ("DE", "DEU", &["germany", "german", "federal republic of germany"]),
+    (
+        "DE",
+        "DEU",
+        &["germany", "german", "federal republic of germany"],
+    ),
     ("GH", "GHA", &["ghana", "ghanaian"]),
     ("GI", "GIB", &["gibraltar"]),
     ("GR", "GRC", &["greece", "greek"]),
@@ -113,12 +193,30 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("HM", "HMD", &["heard island and mcdonald islands"]),
     ("VA", "VAT", &["holy see", "vatican", "vatican city"]),
     ("HN", "HND", &["honduras", "honduran"]),
-    ("HK", "HKG", &["hong kong", "hong kong sar", "hong kong china", "hong kong special administrative region of china"]),
+    (
+        "HK",
+        "HKG",
+        &[
+            "hong kong",
+            "hong kong sar",
+            "hong kong china",
+            "hong kong special administrative region of china",
+        ],
+    ),
     ("HU", "HUN", &["hungary", "hungarian"]),
     ("IS", "ISL", &["iceland"]),
     ("IN", "IND", &["india", "indian"]),
     ("ID", "IDN", &["indonesia", "indonesian"]),
-    ("IR", "IRN", &["iran", "iran islamic republic of", "islamic republic of iran", "iranian"]),
+    (
+        "IR",
+        "IRN",
+        &[
+            "iran",
+            "iran islamic republic of",
+            "islamic republic of iran",
+            "iranian",
+        ],
+    ),
     ("IQ", "IRQ", &["iraq", "iraqi", "republic of iraq"]),
     ("IE", "IRL", &["ireland", "irish"]),
     ("IM", "IMN", &["isle of man"]),
@@ -131,17 +229,53 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("KZ", "KAZ", &["kazakhstan", "kazakh", "kazakhstani"]),
     ("KE", "KEN", &["kenya", "kenyan"]),
     ("KI", "KIR", &["kiribati"]),
-    ("KP", "PRK", &["north korea", "korea north", "democratic peoples republic of korea", "korea democratic peoples republic of", "dprk", "korea dprk", "north korean"]),
-    ("KR", "KOR", &["south korea", "korea south", "republic of korea", "korea republic of", "korea", "south korean"]),
+    (
+        "KP",
+        "PRK",
+        &[
+            "north korea",
+            "korea north",
+            "democratic peoples republic of korea",
+            "korea democratic peoples republic of",
+            "dprk",
+            "korea dprk",
+            "north korean",
+        ],
+    ),
+    (
+        "KR",
+        "KOR",
+        &[
+            "south korea",
+            "korea south",
+            "republic of korea",
+            "korea republic of",
+            "korea",
+            "south korean",
+        ],
+    ),
     ("XK", "XKX", &["kosovo", "kosovar"]),
     ("KW", "KWT", &["kuwait", "kuwaiti"]),
     ("KG", "KGZ", &["kyrgyzstan", "kyrgyz republic", "kyrgyz"]),
-    ("LA", "LAO", &["laos", "lao peoples democratic republic", "lao pdr", "lao"]),
+    (
+        "LA",
+        "LAO",
+        &["laos", "lao peoples democratic republic", "lao pdr", "lao"],
+    ),
     ("LV", "LVA", &["latvia", "latvian"]),
     ("LB", "LBN", &["lebanon", "lebanese"]),
     ("LS", "LSO", &["lesotho"]),
     ("LR", "LBR", &["liberia", "liberian"]),
-    ("LY", "LBY", &["libya", "libyan", "libyan arab jamahiriya", "state of libya"]),
+    (
+        "LY",
+        "LBY",
+        &[
+            "libya",
+            "libyan",
+            "libyan arab jamahiriya",
+            "state of libya",
+        ],
+    ),
     ("LI", "LIE", &["liechtenstein"]),
     ("LT", "LTU", &["lithuania", "lithuanian"]),
     ("LU", "LUX", &["luxembourg"]),
@@ -158,8 +292,25 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("MU", "MUS", &["mauritius"]),
     ("YT", "MYT", &["mayotte"]),
     ("MX", "MEX", &["mexico", "mexican"]),
-    ("FM", "FSM", &["micronesia", "micronesia federated states of", "federated states of micronesia"]),
-    ("MD", "MDA", &["moldova", "republic of moldova", "moldova republic of", "moldovan"]),
+    (
+        "FM",
+        "FSM",
+        &[
+            "micronesia",
+            "micronesia federated states of",
+            "federated states of micronesia",
+        ],
+    ),
+    (
+        "MD",
+        "MDA",
+        &[
+            "moldova",
+            "republic of moldova",
+            "moldova republic of",
+            "moldovan",
+        ],
+    ),
     ("MC", "MCO", &["monaco"]),
     ("MN", "MNG", &["mongolia", "mongolian"]),
     ("ME", "MNE", &["montenegro", "montenegrin"]),
@@ -170,7 +321,17 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("NA", "NAM", &["namibia"]),
     ("NR", "NRU", &["nauru"]),
     ("NP", "NPL", &["nepal", "nepalese"]),
-    ("NL", "NLD", &["netherlands", "the netherlands", "holland", "dutch", "kingdom of the netherlands"]),
+    (
+        "NL",
+        "NLD",
+        &[
+            "netherlands",
+            "the netherlands",
+            "holland",
+            "dutch",
+            "kingdom of the netherlands",
+        ],
+    ),
     ("NC", "NCL", &["new caledonia"]),
     ("NZ", "NZL", &["new zealand"]),
     ("NI", "NIC", &["nicaragua", "nicaraguan"]),
@@ -178,18 +339,46 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("NG", "NGA", &["nigeria", "nigerian"]),
     ("NU", "NIU", &["niue"]),
     ("NF", "NFK", &["norfolk island"]),
-    ("MK", "MKD", &["north macedonia", "macedonia", "the former yugoslav republic of macedonia", "republic of north macedonia"]),
+    (
+        "MK",
+        "MKD",
+        &[
+            "north macedonia",
+            "macedonia",
+            "the former yugoslav republic of macedonia",
+            "republic of north macedonia",
+        ],
+    ),
     ("MP", "MNP", &["northern mariana islands"]),
     ("NO", "NOR", &["norway", "norwegian"]),
     ("OM", "OMN", &["oman", "omani"]),
     ("PK", "PAK", &["pakistan", "pakistani"]),
     ("PW", "PLW", &["palau"]),
-    ("PS", "PSE", &["palestine", "state of palestine", "palestinian", "palestinian territories", "palestinian territory", "occupied palestinian territory", "west bank", "gaza", "gaza strip", "west bank and gaza"]),
+    (
+        "PS",
+        "PSE",
+        &[
+            "palestine",
+            "state of palestine",
+            "palestinian",
+            "palestinian territories",
+            "palestinian territory",
+            "occupied palestinian territory",
+            "west bank",
+            "gaza",
+            "gaza strip",
+            "west bank and gaza",
+        ],
+    ),
     ("PA", "PAN", &["panama", "panamanian"]),
     ("PG", "PNG", &["papua new guinea"]),
     ("PY", "PRY", &["paraguay", "paraguayan"]),
     ("PE", "PER", &["peru", "peruvian"]),
-    ("PH", "PHL", &["philippines", "the philippines", "filipino", "philippine"]),
+    (
+        "PH",
+        "PHL",
+        &["philippines", "the philippines", "filipino", "philippine"],
+    ),
     ("PN", "PCN", &["pitcairn"]),
     ("PL", "POL", &["poland", "polish"]),
     ("PT", "PRT", &["portugal", "portuguese"]),
@@ -201,15 +390,35 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("RW", "RWA", &["rwanda", "rwandan"]),
     ("BL", "BLM", &["saint barthelemy"]),
     ("SH", "SHN", &["saint helena"]),
-    ("KN", "KNA", &["saint kitts and nevis", "st kitts and nevis"]),
+    (
+        "KN",
+        "KNA",
+        &["saint kitts and nevis", "st kitts and nevis"],
+    ),
     ("LC", "LCA", &["saint lucia", "st lucia"]),
     ("MF", "MAF", &["saint martin"]),
     ("PM", "SPM", &["saint pierre and miquelon"]),
-    ("VC", "VCT", &["saint vincent and the grenadines", "st vincent and the grenadines"]),
+    (
+        "VC",
+        "VCT",
+        &[
+            "saint vincent and the grenadines",
+            "st vincent and the grenadines",
+        ],
+    ),
     ("WS", "WSM", &["samoa"]),
     ("SM", "SMR", &["san marino"]),
     ("ST", "STP", &["sao tome and principe"]),
-    ("SA", "SAU", &["saudi arabia", "saudi", "kingdom of saudi arabia", "saudi arabian"]),
+    (
+        "SA",
+        "SAU",
+        &[
+            "saudi arabia",
+            "saudi",
+            "kingdom of saudi arabia",
+            "saudi arabian",
+        ],
+    ),
     ("SN", "SEN", &["senegal", "senegalese"]),
     ("RS", "SRB", &["serbia", "serbian", "republic of serbia"]),
     ("SC", "SYC", &["seychelles"]),
@@ -221,8 +430,16 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("SB", "SLB", &["solomon islands"]),
     ("SO", "SOM", &["somalia", "somali"]),
     ("ZA", "ZAF", &["south africa", "south african"]),
-    ("GS", "SGS", &["south georgia and the south sandwich islands"]),
-    ("SS", "SSD", &["south sudan", "south sudanese", "republic of south sudan"]),
+    (
+        "GS",
+        "SGS",
+        &["south georgia and the south sandwich islands"],
+    ),
+    (
+        "SS",
+        "SSD",
+        &["south sudan", "south sudanese", "republic of south sudan"],
+    ),
     ("ES", "ESP", &["spain", "spanish"]),
     ("LK", "LKA", &["sri lanka", "sri lankan"]),
     ("SD", "SDN", &["sudan", "sudanese", "republic of the sudan"]),
@@ -230,10 +447,27 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("SJ", "SJM", &["svalbard and jan mayen"]),
     ("SE", "SWE", &["sweden", "swedish"]),
     ("CH", "CHE", &["switzerland", "swiss"]),
-    ("SY", "SYR", &["syria", "syrian arab republic", "syrian", "syrian arab rep"]),
-    ("TW", "TWN", &["taiwan", "taiwan province of china", "republic of china"]),
+    (
+        "SY",
+        "SYR",
+        &["syria", "syrian arab republic", "syrian", "syrian arab rep"],
+    ),
+    (
+        "TW",
+        "TWN",
+        &["taiwan", "taiwan province of china", "republic of china"],
+    ),
     ("TJ", "TJK", &["tajikistan", "tajik"]),
-    ("TZ", "TZA", &["tanzania", "united republic of tanzania", "tanzania united republic of", "tanzanian"]),
+    (
+        "TZ",
+        "TZA",
+        &[
+            "tanzania",
+            "united republic of tanzania",
+            "tanzania united republic of",
+            "tanzanian",
+        ],
+    ),
     ("TH", "THA", &["thailand", "thai"]),
     ("TL", "TLS", &["timor leste", "east timor"]),
     ("TG", "TGO", &["togo"]),
@@ -241,22 +475,80 @@ static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("TO", "TON", &["tonga"]),
     ("TT", "TTO", &["trinidad and tobago"]),
     ("TN", "TUN", &["tunisia", "tunisian"]),
-    ("TR", "TUR", &["turkey", "turkiye", "turkish", "republic of turkiye", "republic of turkey"]),
+    (
+        "TR",
+        "TUR",
+        &[
+            "turkey",
+            "turkiye",
+            "turkish",
+            "republic of turkiye",
+            "republic of turkey",
+        ],
+    ),
     ("TM", "TKM", &["turkmenistan", "turkmen"]),
     ("TC", "TCA", &["turks and caicos islands"]),
     ("TV", "TUV", &["tuvalu"]),
     ("UG", "UGA", &["uganda", "ugandan"]),
     ("UA", "UKR", &["ukraine", "ukrainian"]),
-    ("AE", "ARE", &["united arab emirates", "uae", "emirati", "u a e"]),
-    ("GB", "GBR", &["united kingdom", "uk", "great britain", "britain", "british", "united kingdom of great britain and northern ireland", "england", "scotland", "wales", "northern ireland"]),
-    ("US", "USA", &["united states", "united states of america", "usa", "us", "u s a", "u s", "american"]),
+    (
+        "AE",
+        "ARE",
+        &["united arab emirates", "uae", "emirati", "u a e"],
+    ),
+    (
+        "GB",
+        "GBR",
+        &[
+            "united kingdom",
+            "uk",
+            "great britain",
+            "britain",
+            "british",
+            "united kingdom of great britain and northern ireland",
+            "england",
+            "scotland",
+            "wales",
+            "northern ireland",
+        ],
+    ),
+    (
+        "US",
+        "USA",
+        &[
+            "united states",
+            "united states of america",
+            "usa",
+            "us",
+            "u s a",
+            "u s",
+            "american",
+        ],
+    ),
     ("UM", "UMI", &["united states minor outlying islands"]),
     ("UY", "URY", &["uruguay", "uruguayan"]),
     ("UZ", "UZB", &["uzbekistan", "uzbek"]),
     ("VU", "VUT", &["vanuatu"]),
-    ("VE", "VEN", &["venezuela", "venezuela bolivarian republic of", "bolivarian republic of venezuela", "venezuelan"]),
+    (
+        "VE",
+        "VEN",
+        &[
+            "venezuela",
+            "venezuela bolivarian republic of",
+            "bolivarian republic of venezuela",
+            "venezuelan",
+        ],
+    ),
     ("VN", "VNM", &["vietnam", "viet nam", "vietnamese"]),
-    ("VI", "VIR", &["us virgin islands", "virgin islands us", "virgin islands u s"]),
+    (
+        "VI",
+        "VIR",
+        &[
+            "us virgin islands",
+            "virgin islands us",
+            "virgin islands u s",
+        ],
+    ),
     ("WF", "WLF", &["wallis and futuna"]),
     ("EH", "ESH", &["western sahara"]),
     ("YE", "YEM", &["yemen", "yemeni", "republic of yemen"]),
@@ -342,22 +634,25 @@ pub fn to_iso2(s: &str) -> Option<&'static str> {
 /// The English short name of an alpha-2 code (its first table name, title-cased).
 pub fn name_of(iso2: &str) -> Option<String> {
     let up = iso2.to_ascii_uppercase();
-    COUNTRIES.iter().find(|(a2, _, _)| *a2 == up).and_then(|(_, _, names)| {
-        names.first().map(|n| {
-            n.split(' ')
-                .map(|w| {
-                    let mut cs = w.chars();
-                    match cs.next() {
-                        Some(f) if !matches!(w, "and" | "of" | "the") => {
-                            f.to_uppercase().chain(cs).collect::<String>()
+    COUNTRIES
+        .iter()
+        .find(|(a2, _, _)| *a2 == up)
+        .and_then(|(_, _, names)| {
+            names.first().map(|n| {
+                n.split(' ')
+                    .map(|w| {
+                        let mut cs = w.chars();
+                        match cs.next() {
+                            Some(f) if !matches!(w, "and" | "of" | "the") => {
+                                f.to_uppercase().chain(cs).collect::<String>()
+                            }
+                            _ => w.to_owned(),
                         }
-                        _ => w.to_owned(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
         })
-    })
 }
 
 #[cfg(test)]

@@ -47,14 +47,23 @@ pub(crate) fn to_utf8<'a>(bytes: &'a [u8], origin: &str) -> Result<Utf8<'a>, Err
         let text = strip_xml_encoding_decl(text.into_owned());
         return Ok(Utf8 {
             bytes: Cow::Owned(text.into_bytes()),
-            warning: Some(Warning { record: "file".into(), message: format!("converted from {} to UTF-8", enc.name()) }),
+            warning: Some(Warning {
+                record: "file".into(),
+                message: format!("converted from {} to UTF-8", enc.name()),
+            }),
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(_) => Ok(Utf8 { bytes: Cow::Borrowed(bytes), warning: None }),
+        Ok(_) => Ok(Utf8 {
+            bytes: Cow::Borrowed(bytes),
+            warning: None,
+        }),
         Err(e) => {
             let pos = e.valid_up_to();
-            let first_non_ws = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+            let first_non_ws = bytes
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
             let is_xml = bytes.get(first_non_ws) == Some(&b'<');
             let is_json = bytes.get(first_non_ws) == Some(&b'{');
             let enc = if is_xml {
@@ -69,11 +78,16 @@ pub(crate) fn to_utf8<'a>(bytes: &'a [u8], origin: &str) -> Result<Utf8<'a>, Err
                 return Err(Error::Encoding {
                     origin: origin.to_owned(),
                     record: format!("line {line}, byte {pos}"),
-                    message: "not UTF-8 text (convert the file to UTF-8, or declare its encoding)".into(),
+                    message: "not UTF-8 text (convert the file to UTF-8, or declare its encoding)"
+                        .into(),
                 });
             };
             let (text, _, _) = enc.decode(bytes);
-            let text = if is_xml { strip_xml_encoding_decl(text.into_owned()) } else { text.into_owned() };
+            let text = if is_xml {
+                strip_xml_encoding_decl(text.into_owned())
+            } else {
+                text.into_owned()
+            };
             Ok(Utf8 {
                 bytes: Cow::Owned(text.into_bytes()),
                 warning: Some(Warning {
@@ -88,7 +102,10 @@ pub(crate) fn to_utf8<'a>(bytes: &'a [u8], origin: &str) -> Result<Utf8<'a>, Err
 /// Text files have few control bytes; binary data (images, archives) has many.
 fn looks_like_text(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(4096)];
-    let control = sample.iter().filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1a).count();
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1a)
+        .count();
     control * 100 <= sample.len()
 }
 
@@ -105,7 +122,10 @@ fn strip_xml_encoding_decl(text: String) -> String {
 
 /// A short description of unrecognised content for the "unknown format" error.
 pub(crate) fn describe(bytes: &[u8]) -> String {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     let head: String = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 60)])
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

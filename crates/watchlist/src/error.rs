@@ -18,27 +18,54 @@ pub enum Error {
 
     /// Bytes that are not text in a supported encoding.
     #[error("{origin}: {record}: {message}")]
-    Encoding { origin: String, record: String, message: String },
+    Encoding {
+        origin: String,
+        record: String,
+        message: String,
+    },
 
     /// Malformed XML (bad syntax, mismatched tags).
     #[error("{origin}: malformed XML at byte {position} (in {record}): {message}")]
-    Xml { origin: String, position: u64, record: String, message: String },
+    Xml {
+        origin: String,
+        position: u64,
+        record: String,
+        message: String,
+    },
 
     /// The file stops in the middle of the document (an interrupted download).
-    #[error("{origin}: the file ends early at byte {position}, inside {record}; truncated download?")]
-    Truncated { origin: String, position: u64, record: String },
+    #[error(
+        "{origin}: the file ends early at byte {position}, inside {record}; truncated download?"
+    )]
+    Truncated {
+        origin: String,
+        position: u64,
+        record: String,
+    },
 
     /// A CSV file that cannot be read at all (a bad header, broken quoting).
     #[error("{origin}: {record}: {message}")]
-    Csv { origin: String, record: String, message: String },
+    Csv {
+        origin: String,
+        record: String,
+        message: String,
+    },
 
     /// A JSON-lines file with a line that is not JSON.
     #[error("{origin}: {record}: invalid JSON: {message}")]
-    Json { origin: String, record: String, message: String },
+    Json {
+        origin: String,
+        record: String,
+        message: String,
+    },
 
     /// The file parses but does not have the structure of its format, or holds no entities.
     #[error("{origin}: {record}: {message}")]
-    Invalid { origin: String, record: String, message: String },
+    Invalid {
+        origin: String,
+        record: String,
+        message: String,
+    },
 
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
@@ -50,12 +77,23 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid(origin: &str, record: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid { origin: origin.to_owned(), record: record.into(), message: message.into() }
+    pub(crate) fn invalid(
+        origin: &str,
+        record: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::Invalid {
+            origin: origin.to_owned(),
+            record: record.into(),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// The origin (file, URL, `embedded:...`) the error is about, when it has one.

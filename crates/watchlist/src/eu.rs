@@ -14,7 +14,7 @@ use crate::build::gender;
 use crate::error::Error;
 use crate::model::*;
 use crate::text::{clean, iso_date};
-use crate::xml::{self, attr, Attrs, Handler, Path};
+use crate::xml::{self, Attrs, Handler, Path, attr};
 
 struct Parser {
     published: Option<String>,
@@ -69,7 +69,9 @@ impl Handler for Parser {
             self.current = Some(ent);
             return Ok(());
         }
-        let Some(ent) = self.current.as_mut() else { return Ok(()) };
+        let Some(ent) = self.current.as_mut() else {
+            return Ok(());
+        };
         if depth != 3 {
             return Ok(());
         }
@@ -93,18 +95,26 @@ impl Handler for Parser {
             b"nameAlias" => {
                 let whole = a(&at, b"wholeName");
                 let whole = if whole.is_empty() {
-                    [a(&at, b"firstName"), a(&at, b"middleName"), a(&at, b"lastName")]
-                        .iter()
-                        .filter(|s| !s.is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    [
+                        a(&at, b"firstName"),
+                        a(&at, b"middleName"),
+                        a(&at, b"lastName"),
+                    ]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ")
                 } else {
                     whole
                 };
                 let strong = !a(&at, b"strong").eq_ignore_ascii_case("false");
                 let lang = a(&at, b"nameLanguage");
-                let quality = if strong { Quality::Strong } else { Quality::Weak };
+                let quality = if strong {
+                    Quality::Strong
+                } else {
+                    Quality::Weak
+                };
                 ent.add_name_lang(&whole, NameKind::Alias, quality, Some(&lang));
                 if ent.gender.is_none() {
                     ent.gender = gender(&a(&at, b"gender"));
@@ -123,8 +133,14 @@ impl Handler for Parser {
                 let islamic = a(&at, b"calendarType").eq_ignore_ascii_case("ISLAMIC");
                 let full = PartialDate::parse(&a(&at, b"birthdate"));
                 let year = a(&at, b"year").parse::<i32>().ok();
-                let month = a(&at, b"monthOfYear").parse::<u8>().ok().filter(|m| (1..=12).contains(m));
-                let day = a(&at, b"dayOfMonth").parse::<u8>().ok().filter(|d| (1..=31).contains(d));
+                let month = a(&at, b"monthOfYear")
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|m| (1..=12).contains(m));
+                let day = a(&at, b"dayOfMonth")
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|d| (1..=31).contains(d));
                 let range = (
                     a(&at, b"yearRangeFrom").parse::<i32>().ok(),
                     a(&at, b"yearRangeTo").parse::<i32>().ok(),
@@ -132,25 +148,50 @@ impl Handler for Parser {
                 let bd = if islamic {
                     year.map(|y| {
                         let (f, t) = hijri_to_gregorian(y);
-                        BirthDate { from: PartialDate::year(f), to: PartialDate::year(t), circa: true }
+                        BirthDate {
+                            from: PartialDate::year(f),
+                            to: PartialDate::year(t),
+                            circa: true,
+                        }
                     })
                 } else if let Some(d) = full {
-                    Some(BirthDate { from: d, to: d, circa })
+                    Some(BirthDate {
+                        from: d,
+                        to: d,
+                        circa,
+                    })
                 } else if let (Some(f), Some(t)) = range {
-                    Some(BirthDate { from: PartialDate::year(f.min(t)), to: PartialDate::year(f.max(t)), circa })
+                    Some(BirthDate {
+                        from: PartialDate::year(f.min(t)),
+                        to: PartialDate::year(f.max(t)),
+                        circa,
+                    })
                 } else if let Some(y) = year.or(range.0).or(range.1) {
-                    let d = PartialDate { year: y, month, day: month.and(day) };
-                    (1000..=2999).contains(&y).then_some(BirthDate { from: d, to: d, circa })
+                    let d = PartialDate {
+                        year: y,
+                        month,
+                        day: month.and(day),
+                    };
+                    (1000..=2999).contains(&y).then_some(BirthDate {
+                        from: d,
+                        to: d,
+                        circa,
+                    })
                 } else {
                     None
                 };
                 if let Some(bd) = bd {
                     ent.add_birth_date(bd);
                 }
-                let place: Vec<String> = [a(&at, b"city"), a(&at, b"place"), a(&at, b"region"), country_text(&at)]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect();
+                let place: Vec<String> = [
+                    a(&at, b"city"),
+                    a(&at, b"place"),
+                    a(&at, b"region"),
+                    country_text(&at),
+                ]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
                 ent.add_birth_place(&place.join(", "));
             }
             b"citizenship" => {
@@ -162,11 +203,19 @@ impl Handler for Parser {
             b"identification" => {
                 let number = {
                     let n = a(&at, b"number");
-                    if n.is_empty() { a(&at, b"latinNumber") } else { n }
+                    if n.is_empty() {
+                        a(&at, b"latinNumber")
+                    } else {
+                        n
+                    }
                 };
                 let kind = {
                     let d = a(&at, b"identificationTypeDescription");
-                    if d.is_empty() { a(&at, b"identificationTypeCode") } else { d }
+                    if d.is_empty() {
+                        a(&at, b"identificationTypeCode")
+                    } else {
+                        d
+                    }
                 };
                 let country = country_code(&at);
                 let mut notes = Vec::new();
@@ -200,9 +249,19 @@ impl Handler for Parser {
                 let code = country_code(&at);
                 let desc = country_text(&at);
                 ent.add_address(
-                    &[&a(&at, b"street"), &a(&at, b"poBox"), &a(&at, b"zipCode"), &a(&at, b"place"), &a(&at, b"region")],
+                    &[
+                        &a(&at, b"street"),
+                        &a(&at, b"poBox"),
+                        &a(&at, b"zipCode"),
+                        &a(&at, b"place"),
+                        &a(&at, b"region"),
+                    ],
                     Some(&a(&at, b"city")),
-                    Some(if desc.is_empty() { code.as_str() } else { desc.as_str() }),
+                    Some(if desc.is_empty() {
+                        code.as_str()
+                    } else {
+                        desc.as_str()
+                    }),
                 );
                 if !code.is_empty() {
                     let rel = if ent.schema == Schema::Person {
@@ -228,10 +287,11 @@ impl Handler for Parser {
             }
             return Ok(());
         }
-        if path.depth() == 3 && path.last() == b"remark" {
-            if let Some(ent) = self.current.as_mut() {
-                ent.add_remark(text);
-            }
+        if path.depth() == 3
+            && path.last() == b"remark"
+            && let Some(ent) = self.current.as_mut()
+        {
+            ent.add_remark(text);
         }
         Ok(())
     }
@@ -246,12 +306,20 @@ impl Handler for Parser {
 
 fn country_code(at: &Attrs<'_>) -> String {
     let c = a(at, b"countryIso2Code");
-    if c == "00" || c.is_empty() { String::new() } else { c }
+    if c == "00" || c.is_empty() {
+        String::new()
+    } else {
+        c
+    }
 }
 
 fn country_text(at: &Attrs<'_>) -> String {
     let d = a(at, b"countryDescription");
-    if d.eq_ignore_ascii_case("unknown") { String::new() } else { d }
+    if d.eq_ignore_ascii_case("unknown") {
+        String::new()
+    } else {
+        d
+    }
 }
 
 impl Parser {
@@ -264,7 +332,10 @@ impl Parser {
             return;
         }
         if ent.names.is_empty() {
-            self.warnings.push(Warning { record: ent.id, message: "no name; record skipped".into() });
+            self.warnings.push(Warning {
+                record: ent.id,
+                message: "no name; record skipped".into(),
+            });
             return;
         }
         ent.finish();
@@ -299,7 +370,10 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         return Err(Error::invalid(
             origin,
             "document",
-            format!("root element is <{}>, not <export>", String::from_utf8_lossy(&root)),
+            format!(
+                "root element is <{}>, not <export>",
+                String::from_utf8_lossy(&root)
+            ),
         ));
     }
     Ok(WatchList {

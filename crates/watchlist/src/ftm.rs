@@ -51,11 +51,20 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
             message: e.to_string(),
         })?;
         let Some(schema) = v.get("schema").and_then(Value::as_str) else {
-            warnings.push(Warning { record: format!("line {line_no}"), message: "no schema; skipped".into() });
+            warnings.push(Warning {
+                record: format!("line {line_no}"),
+                message: "no schema; skipped".into(),
+            });
             continue;
         };
-        if v.get("id").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
-            warnings.push(Warning { record: format!("line {line_no}"), message: "no id; skipped".into() });
+        if v.get("id")
+            .and_then(Value::as_str)
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            warnings.push(Warning {
+                record: format!("line {line_no}"),
+                message: "no id; skipped".into(),
+            });
             continue;
         }
         for key in ["last_change", "last_seen"] {
@@ -70,7 +79,10 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         match schema {
             "Sanction" => sanctions.push(v),
             "Address" => {
-                if let (Some(id), Some(full)) = (v.get("id").and_then(Value::as_str), props(&v, "full").next()) {
+                if let (Some(id), Some(full)) = (
+                    v.get("id").and_then(Value::as_str),
+                    props(&v, "full").next(),
+                ) {
                     addresses.insert(id.to_owned(), clean(full));
                 }
             }
@@ -84,7 +96,11 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
     let mut entities = Vec::with_capacity(targets.len());
     let mut index: FxHashMap<String, usize> = FxHashMap::default();
     for (v, schema) in &targets {
-        let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let id = v
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let mut e = Entity::new(id.clone(), *schema, SourceKind::FollowTheMoney);
         for n in props(v, "name") {
             e.add_name(n, NameKind::Alias, Quality::Strong);
@@ -101,13 +117,16 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         for n in props(v, "previousName") {
             e.add_name(n, NameKind::FormerlyKnownAs, Quality::Strong);
         }
-        if e.names.is_empty() {
-            if let Some(c) = v.get("caption").and_then(Value::as_str) {
-                e.add_name(c, NameKind::Primary, Quality::Strong);
-            }
+        if e.names.is_empty()
+            && let Some(c) = v.get("caption").and_then(Value::as_str)
+        {
+            e.add_name(c, NameKind::Primary, Quality::Strong);
         }
         if e.names.is_empty() {
-            warnings.push(Warning { record: id, message: "no name; skipped".into() });
+            warnings.push(Warning {
+                record: id,
+                message: "no name; skipped".into(),
+            });
             continue;
         }
         for d in props(v, "birthDate") {
@@ -175,7 +194,10 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
             }
         }
         if index.contains_key(&id) {
-            warnings.push(Warning { record: id.clone(), message: "id appears twice; merged".into() });
+            warnings.push(Warning {
+                record: id.clone(),
+                message: "id appears twice; merged".into(),
+            });
             if let Some(first) = index.get(&id).and_then(|&i| entities.get_mut(i)) {
                 let first: &mut Entity = first;
                 first.merge(e);
@@ -187,7 +209,10 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
     }
     for s in &sanctions {
         let programs: Vec<&str> = props(s, "program").chain(props(s, "programId")).collect();
-        let listed = props(s, "listingDate").chain(props(s, "startDate")).filter_map(PartialDate::parse).min();
+        let listed = props(s, "listingDate")
+            .chain(props(s, "startDate"))
+            .filter_map(PartialDate::parse)
+            .min();
         for target in props(s, "entity") {
             if let Some(e) = index.get(target).and_then(|&i| entities.get_mut(i)) {
                 let e: &mut Entity = e;

@@ -9,22 +9,22 @@
 //! name); [`parse`] parses them; [`source::load_paths`] loads files and directories;
 //! [`source::embedded`] returns the lists shipped inside the binary.
 
-pub mod model;
-pub mod country;
-pub mod error;
-pub mod text;
-pub mod summary;
-pub mod source;
 mod build;
+pub mod country;
 mod encoding;
-mod xml;
-pub mod un;
-pub mod ofac_xml;
-pub mod ofac_csv;
+pub mod error;
 pub mod eu;
-pub mod uk;
 pub mod ftm;
+pub mod model;
+pub mod ofac_csv;
+pub mod ofac_xml;
 pub mod senzing;
+pub mod source;
+pub mod summary;
+pub mod text;
+pub mod uk;
+pub mod un;
+mod xml;
 
 pub use error::Error;
 pub use model::*;
@@ -85,7 +85,11 @@ fn detect_utf8(bytes: &[u8]) -> Option<Format> {
                 b"sdnList" => Some(Format::OfacXml),
                 b"export" => {
                     let eu_ns = attrs.iter().any(|(_, v)| v.contains("fsd/export"))
-                        || memchr::memmem::find(&trimmed[..trimmed.len().min(64 * 1024)], b"<sanctionEntity").is_some();
+                        || memchr::memmem::find(
+                            &trimmed[..trimmed.len().min(64 * 1024)],
+                            b"<sanctionEntity",
+                        )
+                        .is_some();
                     eu_ns.then_some(Format::EuXml)
                 }
                 _ => None,
@@ -121,7 +125,9 @@ fn detect_utf8(bytes: &[u8]) -> Option<Format> {
 /// add the alias, address and comments files.
 pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Empty { origin: origin.to_owned() });
+        return Err(Error::Empty {
+            origin: origin.to_owned(),
+        });
     }
     let text = encoding::to_utf8(bytes, origin)?;
     let utf8 = &text.bytes[..];
@@ -137,8 +143,15 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         Format::FtmJson => ftm::parse(utf8, origin)?,
         Format::SenzingJson => senzing::parse(utf8, origin)?,
         Format::OfacCsv(ofac_csv::CsvRole::Primary) => {
-            let file = origin.rsplit(['/', '\\']).next().unwrap_or(origin).to_ascii_lowercase();
-            let set = ofac_csv::CsvSet { primary: utf8, ..Default::default() };
+            let file = origin
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(origin)
+                .to_ascii_lowercase();
+            let set = ofac_csv::CsvSet {
+                primary: utf8,
+                ..Default::default()
+            };
             ofac_csv::parse_set(set, file.starts_with("cons"), origin)?
         }
         Format::OfacCsv(role) => {

@@ -19,8 +19,12 @@ pub enum Schema {
 }
 
 impl Schema {
-    pub const ALL: [Schema; 4] =
-        [Schema::Person, Schema::Organization, Schema::Vessel, Schema::Aircraft];
+    pub const ALL: [Schema; 4] = [
+        Schema::Person,
+        Schema::Organization,
+        Schema::Vessel,
+        Schema::Aircraft,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -97,7 +101,10 @@ impl Script {
         for c in s.chars().filter(|c| c.is_alphabetic()) {
             let idx = match c as u32 {
                 0x0041..=0x024F | 0x1E00..=0x1EFF => 0,
-                0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF
+                0x0600..=0x06FF
+                | 0x0750..=0x077F
+                | 0x08A0..=0x08FF
+                | 0xFB50..=0xFDFF
                 | 0xFE70..=0xFEFF => 1,
                 0x0400..=0x052F => 2,
                 0x0370..=0x03FF | 0x1F00..=0x1FFF => 3,
@@ -106,7 +113,10 @@ impl Script {
             };
             counts[idx] += 1;
         }
-        let best = counts.iter().enumerate().max_by_key(|(i, n)| (**n, usize::MAX - *i));
+        let best = counts
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, n)| (**n, usize::MAX - *i));
         match best {
             Some((_, 0)) | None => Script::Latin,
             Some((0, _)) => Script::Latin,
@@ -137,7 +147,13 @@ impl Name {
     pub fn new(value: impl Into<String>, kind: NameKind, quality: Quality) -> Name {
         let value = value.into();
         let script = Script::detect(&value);
-        Name { value, kind, quality, language: None, script }
+        Name {
+            value,
+            kind,
+            quality,
+            language: None,
+            script,
+        }
     }
 }
 
@@ -154,7 +170,11 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn year(year: i32) -> PartialDate {
-        PartialDate { year, month: None, day: None }
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` (also with `/` or `.`), `DD/MM/YYYY`,
@@ -181,44 +201,62 @@ impl PartialDate {
         };
         let nz = |v: u32| if v == 0 { None } else { u8::try_from(v).ok() };
         // Month names (English, as in OFAC "12 Jan 1970" / "Jan 1970").
-        const MONTHS: [&str; 12] =
-            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-        let words: Vec<&str> = s
-            .split(|c: char| c == ' ' || c == ',')
-            .filter(|w| !w.is_empty())
-            .collect();
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         if words.len() >= 2 {
             let month_of = |w: &str| {
                 let w = w.to_ascii_lowercase();
-                MONTHS.iter().position(|m| w.starts_with(m)).map(|i| i as u8 + 1)
+                MONTHS
+                    .iter()
+                    .position(|m| w.starts_with(m))
+                    .map(|i| i as u8 + 1)
             };
-            if words.len() == 3 {
-                if let (Ok(d), Some(m), Ok(y)) =
-                    (words[0].parse::<u32>(), month_of(words[1]), words[2].parse::<i32>())
-                {
-                    return valid(PartialDate { year: y, month: Some(m), day: nz(d) });
-                }
+            if words.len() == 3
+                && let (Ok(d), Some(m), Ok(y)) = (
+                    words[0].parse::<u32>(),
+                    month_of(words[1]),
+                    words[2].parse::<i32>(),
+                )
+            {
+                return valid(PartialDate {
+                    year: y,
+                    month: Some(m),
+                    day: nz(d),
+                });
             }
-            if words.len() == 2 {
-                if let (Some(m), Ok(y)) = (month_of(words[0]), words[1].parse::<i32>()) {
-                    return valid(PartialDate { year: y, month: Some(m), day: None });
-                }
+            if words.len() == 2
+                && let (Some(m), Ok(y)) = (month_of(words[0]), words[1].parse::<i32>())
+            {
+                return valid(PartialDate {
+                    year: y,
+                    month: Some(m),
+                    day: None,
+                });
             }
         }
         let s = s.split('T').next().unwrap_or(s);
         let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-        if parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
             return None;
         }
         let num = |p: &str| p.parse::<u32>().ok();
         match parts.as_slice() {
             [y] if y.len() == 4 => valid(PartialDate::year(num(y)? as i32)),
-            [y, m] if y.len() == 4 => {
-                valid(PartialDate { year: num(y)? as i32, month: nz(num(m)?), day: None })
-            }
-            [m, y] if y.len() == 4 => {
-                valid(PartialDate { year: num(y)? as i32, month: nz(num(m)?), day: None })
-            }
+            [y, m] if y.len() == 4 => valid(PartialDate {
+                year: num(y)? as i32,
+                month: nz(num(m)?),
+                day: None,
+            }),
+            [m, y] if y.len() == 4 => valid(PartialDate {
+                year: num(y)? as i32,
+                month: nz(num(m)?),
+                day: None,
+            }),
             [y, m, d] if y.len() == 4 => {
                 let month = nz(num(m)?);
                 valid(PartialDate {
@@ -265,11 +303,19 @@ pub struct BirthDate {
 
 impl BirthDate {
     pub fn exact(d: PartialDate) -> BirthDate {
-        BirthDate { from: d, to: d, circa: false }
+        BirthDate {
+            from: d,
+            to: d,
+            circa: false,
+        }
     }
 
     pub fn years(from: i32, to: i32) -> BirthDate {
-        BirthDate { from: PartialDate::year(from), to: PartialDate::year(to), circa: false }
+        BirthDate {
+            from: PartialDate::year(from),
+            to: PartialDate::year(to),
+            circa: false,
+        }
     }
 }
 
@@ -432,20 +478,36 @@ mod tests {
     fn partial_dates_parse_list_formats() {
         assert_eq!(
             PartialDate::parse("1971-07-28"),
-            Some(PartialDate { year: 1971, month: Some(7), day: Some(28) })
+            Some(PartialDate {
+                year: 1971,
+                month: Some(7),
+                day: Some(28)
+            })
         );
         assert_eq!(PartialDate::parse("1971"), Some(PartialDate::year(1971)));
         assert_eq!(
             PartialDate::parse("00/00/1980"),
-            Some(PartialDate { year: 1980, month: None, day: None })
+            Some(PartialDate {
+                year: 1980,
+                month: None,
+                day: None
+            })
         );
         assert_eq!(
             PartialDate::parse("12 Jan 1970"),
-            Some(PartialDate { year: 1970, month: Some(1), day: Some(12) })
+            Some(PartialDate {
+                year: 1970,
+                month: Some(1),
+                day: Some(12)
+            })
         );
         assert_eq!(
             PartialDate::parse("Feb 1965"),
-            Some(PartialDate { year: 1965, month: Some(2), day: None })
+            Some(PartialDate {
+                year: 1965,
+                month: Some(2),
+                day: None
+            })
         );
         assert_eq!(PartialDate::parse("circa"), None);
         assert_eq!(PartialDate::parse("1971-13-01"), None);

@@ -29,42 +29,145 @@ pub struct CsvSet<'a> {
 /// Document types OFAC writes in Remarks (the `idType` vocabulary of its XML); longest first
 /// when matched so that "Passport" does not swallow "Passport No.".
 const DOC_TYPES: &[&str] = &[
-    "Afghan Money Service Provider License Number", "Aircraft Construction Number (also called L/N or S/N or F/N)",
-    "Aircraft Manufacturer's Serial Number (MSN)", "Aircraft Mode S Transponder Code",
-    "Aircraft Serial Identification", "Aircraft Tail Number", "BIK (RU)", "Birth Certificate Number",
-    "Bosnian Personal ID No.", "Branch Unit Number", "British National Overseas Passport", "Business Number",
-    "Business Registration Document #", "Business Registration Number", "C.I.F.", "C.I.N.", "C.R. No.",
-    "C.U.I.", "C.U.I.P.", "C.U.I.T.", "C.U.R.P.", "CNP (Personal Numerical Code)",
-    "Cartilla de Servicio Militar Nacional", "Cedula No.", "Central Registration System Number",
-    "Certificate of Incorporation Number", "Chamber of Commerce Number", "Chinese Commercial Code",
-    "Citizen's Card Number", "Commercial Registry Number", "Company Number", "Credencial electoral",
-    "D-U-N-S Number", "D.N.I.", "Digital Currency Address - ARB", "Digital Currency Address - BCH",
-    "Digital Currency Address - BSC", "Digital Currency Address - BSV", "Digital Currency Address - BTG",
-    "Digital Currency Address - DASH", "Digital Currency Address - ETC", "Digital Currency Address - ETH",
-    "Digital Currency Address - LTC", "Digital Currency Address - TRX", "Digital Currency Address - USDC",
-    "Digital Currency Address - USDT", "Digital Currency Address - XBT", "Digital Currency Address - XMR",
-    "Digital Currency Address - XRP", "Digital Currency Address - XVG", "Digital Currency Address - ZEC",
-    "Diplomatic Passport", "Driver's License No.", "Dubai Chamber of Commerce Membership No.",
-    "Economic Register Number (CBLS)", "Electoral Registry No.", "Email Address", "Enterprise Number",
-    "File Number", "Fiscal Code", "Folio Mercantil No.", "Government Gazette Number", "I.F.E.", "ISIN",
-    "Identification Number", "Immigration No.", "Istanbul Chamber of Comm. No.", "Italian Fiscal Code",
-    "Kenyan ID No.", "LE Number", "Legal Entity Number", "License", "MICEX Code", "MMSI",
-    "MSB Registration Number", "Matricula Mercantil No", "Military Registration Number",
-    "Moroccan Personal ID No.", "N.I.E.", "N.I.F.", "NIT #", "National Foreign ID Number", "National ID No.",
-    "Numero Unico de Identificacao Tributaria (NUIT)", "Numero de Identidad", "Organization Code",
-    "Other Vessel Call Sign", "Paraguayan tax identification number", "Passport", "Permit Number",
-    "Personal ID Card", "Phone Number", "Pilot License Number", "Previous Aircraft Tail Number",
-    "Public Registration Number", "Public Security and Immigration No.", "R.F.C.", "RFC", "RIF #", "RTN",
-    "RUC #", "Refugee ID Card", "Registered Charity No.", "Registration Certificate Number (Dubai)",
-    "Registration ID", "Registration Number", "Residency Number", "Romanian C.R.",
-    "Romanian Permanent Resident", "Romanian Tax Registration",
-    "Russian State Individual Business Registration Number Pattern (OGRNIP)", "SRE Permit No.", "SSN",
-    "SWIFT/BIC", "Seafarer's Identification Document", "Serial No.", "Stateless Person ID Card",
-    "Stateless Person Passport", "Tax ID No.", "Tazkira National ID Card", "Tourism License No.",
-    "Trade License No.", "Trademark number", "Travel Document Number", "Turkish Identification Number",
-    "UAE Identification", "UK Company Number", "UN/LOCODE", "US FEIN", "Unified Social Credit Code (USCC)",
-    "United Social Credit Code Certificate (USCCC)", "V.A.T. Number", "Vessel Registration Identification",
-    "VisaNumberID", "Website", "Cedula", "Pasaporte", "National ID", "Residency Card",
+    "Afghan Money Service Provider License Number",
+    "Aircraft Construction Number (also called L/N or S/N or F/N)",
+    "Aircraft Manufacturer's Serial Number (MSN)",
+    "Aircraft Mode S Transponder Code",
+    "Aircraft Serial Identification",
+    "Aircraft Tail Number",
+    "BIK (RU)",
+    "Birth Certificate Number",
+    "Bosnian Personal ID No.",
+    "Branch Unit Number",
+    "British National Overseas Passport",
+    "Business Number",
+    "Business Registration Document #",
+    "Business Registration Number",
+    "C.I.F.",
+    "C.I.N.",
+    "C.R. No.",
+    "C.U.I.",
+    "C.U.I.P.",
+    "C.U.I.T.",
+    "C.U.R.P.",
+    "CNP (Personal Numerical Code)",
+    "Cartilla de Servicio Militar Nacional",
+    "Cedula No.",
+    "Central Registration System Number",
+    "Certificate of Incorporation Number",
+    "Chamber of Commerce Number",
+    "Chinese Commercial Code",
+    "Citizen's Card Number",
+    "Commercial Registry Number",
+    "Company Number",
+    "Credencial electoral",
+    "D-U-N-S Number",
+    "D.N.I.",
+    "Digital Currency Address - ARB",
+    "Digital Currency Address - BCH",
+    "Digital Currency Address - BSC",
+    "Digital Currency Address - BSV",
+    "Digital Currency Address - BTG",
+    "Digital Currency Address - DASH",
+    "Digital Currency Address - ETC",
+    "Digital Currency Address - ETH",
+    "Digital Currency Address - LTC",
+    "Digital Currency Address - TRX",
+    "Digital Currency Address - USDC",
+    "Digital Currency Address - USDT",
+    "Digital Currency Address - XBT",
+    "Digital Currency Address - XMR",
+    "Digital Currency Address - XRP",
+    "Digital Currency Address - XVG",
+    "Digital Currency Address - ZEC",
+    "Diplomatic Passport",
+    "Driver's License No.",
+    "Dubai Chamber of Commerce Membership No.",
+    "Economic Register Number (CBLS)",
+    "Electoral Registry No.",
+    "Email Address",
+    "Enterprise Number",
+    "File Number",
+    "Fiscal Code",
+    "Folio Mercantil No.",
+    "Government Gazette Number",
+    "I.F.E.",
+    "ISIN",
+    "Identification Number",
+    "Immigration No.",
+    "Istanbul Chamber of Comm. No.",
+    "Italian Fiscal Code",
+    "Kenyan ID No.",
+    "LE Number",
+    "Legal Entity Number",
+    "License",
+    "MICEX Code",
+    "MMSI",
+    "MSB Registration Number",
+    "Matricula Mercantil No",
+    "Military Registration Number",
+    "Moroccan Personal ID No.",
+    "N.I.E.",
+    "N.I.F.",
+    "NIT #",
+    "National Foreign ID Number",
+    "National ID No.",
+    "Numero Unico de Identificacao Tributaria (NUIT)",
+    "Numero de Identidad",
+    "Organization Code",
+    "Other Vessel Call Sign",
+    "Paraguayan tax identification number",
+    "Passport",
+    "Permit Number",
+    "Personal ID Card",
+    "Phone Number",
+    "Pilot License Number",
+    "Previous Aircraft Tail Number",
+    "Public Registration Number",
+    "Public Security and Immigration No.",
+    "R.F.C.",
+    "RFC",
+    "RIF #",
+    "RTN",
+    "RUC #",
+    "Refugee ID Card",
+    "Registered Charity No.",
+    "Registration Certificate Number (Dubai)",
+    "Registration ID",
+    "Registration Number",
+    "Residency Number",
+    "Romanian C.R.",
+    "Romanian Permanent Resident",
+    "Romanian Tax Registration",
+    "Russian State Individual Business Registration Number Pattern (OGRNIP)",
+    "SRE Permit No.",
+    "SSN",
+    "SWIFT/BIC",
+    "Seafarer's Identification Document",
+    "Serial No.",
+    "Stateless Person ID Card",
+    "Stateless Person Passport",
+    "Tax ID No.",
+    "Tazkira National ID Card",
+    "Tourism License No.",
+    "Trade License No.",
+    "Trademark number",
+    "Travel Document Number",
+    "Turkish Identification Number",
+    "UAE Identification",
+    "UK Company Number",
+    "UN/LOCODE",
+    "US FEIN",
+    "Unified Social Credit Code (USCC)",
+    "United Social Credit Code Certificate (USCCC)",
+    "V.A.T. Number",
+    "Vessel Registration Identification",
+    "VisaNumberID",
+    "Website",
+    "Cedula",
+    "Pasaporte",
+    "National ID",
+    "Residency Card",
 ];
 
 fn doc_types_longest_first() -> Vec<&'static str> {
@@ -82,7 +185,10 @@ fn remark_items(remarks: &str) -> Vec<&str> {
     for (i, &b) in bytes.iter().enumerate() {
         if !in_aka && b == b'\'' && i >= 7 && remarks.is_char_boundary(i - 7) {
             let before = &remarks[i.saturating_sub(7)..i];
-            if before.ends_with("a.k.a. ") || before.ends_with("f.k.a. ") || before.ends_with("n.k.a. ") {
+            if before.ends_with("a.k.a. ")
+                || before.ends_with("f.k.a. ")
+                || before.ends_with("n.k.a. ")
+            {
                 in_aka = true;
                 continue;
             }
@@ -158,7 +264,10 @@ pub(crate) fn apply_remarks(ent: &mut Entity, remarks: &str, doc_types: &[&str])
 }
 
 fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes)
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes)
 }
 
 /// Reads records; rows with fewer than `min_cols` fields become warnings. The DOS end-of-file
@@ -178,7 +287,11 @@ fn rows<'b>(
         match r.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_matches(['\u{1a}', ' ']).is_empty()) {
+                if rec.len() == 1
+                    && rec
+                        .get(0)
+                        .is_some_and(|f| f.trim_matches(['\u{1a}', ' ']).is_empty())
+                {
                     continue;
                 }
                 let at = rec.position().map_or(0, |p| p.byte());
@@ -186,14 +299,19 @@ fn rows<'b>(
                 if rec.len() < min_cols {
                     warnings.push(Warning {
                         record: format!("{file} line {line}"),
-                        message: format!("expected {min_cols} columns, found {}; row skipped", rec.len()),
+                        message: format!(
+                            "expected {min_cols} columns, found {}; row skipped",
+                            rec.len()
+                        ),
                     });
                     continue;
                 }
                 out.push((line, rec.clone()));
             }
             Err(e) => {
-                let line = e.position().map_or(line, |p| crate::text::line_at(bytes, p.byte()));
+                let line = e
+                    .position()
+                    .map_or(line, |p| crate::text::line_at(bytes, p.byte()));
                 if let csv::ErrorKind::Utf8 { .. } = e.kind() {
                     return Err(Error::Encoding {
                         origin: origin.to_owned(),
@@ -219,12 +337,10 @@ fn field(rec: &csv::StringRecord, i: usize) -> String {
 /// "LAST, First" → "First LAST" for people; organisation names keep their commas.
 fn display_name(name: &str, person: bool) -> String {
     let n = clean(name);
-    if person {
-        if let Some((last, first)) = n.split_once(", ") {
-            let first = first.trim();
-            if !first.is_empty() {
-                return format!("{first} {}", last.trim());
-            }
+    if person && let Some((last, first)) = n.split_once(", ") {
+        let first = first.trim();
+        if !first.is_empty() {
+            return format!("{first} {}", last.trim());
         }
     }
     n
@@ -232,9 +348,18 @@ fn display_name(name: &str, person: bool) -> String {
 
 /// Parses an OFAC CSV set. `consolidated` selects the source (SDN or non-SDN).
 pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<WatchList, Error> {
-    let source = if consolidated { SourceKind::OfacConsolidated } else { SourceKind::OfacSdn };
+    let source = if consolidated {
+        SourceKind::OfacConsolidated
+    } else {
+        SourceKind::OfacSdn
+    };
     let (pfx, add_name, alt_name, com_name) = if consolidated {
-        ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")
+        (
+            "cons_prim.csv",
+            "cons_add.csv",
+            "cons_alt.csv",
+            "cons_comments.csv",
+        )
     } else {
         ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
     };
@@ -249,7 +374,10 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
             warnings.push(Warning {
                 record: format!("{pfx} line {line}"),
-                message: format!("ent_num {:?} is not a number; row skipped", rec.get(0).unwrap_or("")),
+                message: format!(
+                    "ent_num {:?} is not a number; row skipped",
+                    rec.get(0).unwrap_or("")
+                ),
             });
             continue;
         }
@@ -263,7 +391,10 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
         };
         let name = display_name(&field(rec, 1), schema == Schema::Person);
         if name.is_empty() {
-            warnings.push(Warning { record: format!("{pfx} line {line} ({id})"), message: "no name; row skipped".into() });
+            warnings.push(Warning {
+                record: format!("{pfx} line {line} ({id})"),
+                message: "no name; row skipped".into(),
+            });
             continue;
         }
         if index.contains_key(&id) {
@@ -286,7 +417,13 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
         if !call_sign.is_empty() {
             ent.add_document("Call Sign", &call_sign, None, None);
         }
-        for (i, label) in [(6, "vessel type"), (7, "tonnage"), (8, "gross registered tonnage"), (9, "flag"), (10, "vessel owner")] {
+        for (i, label) in [
+            (6, "vessel type"),
+            (7, "tonnage"),
+            (8, "gross registered tonnage"),
+            (9, "flag"),
+            (10, "vessel owner"),
+        ] {
             let v = field(rec, i);
             if !v.is_empty() {
                 ent.add_remark(&format!("{label}: {v}"));
@@ -298,7 +435,12 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
         }
         index.insert(id, entities.len());
         entities.push(ent);
-        remarks.push(rec.get(11).map(|r| if r.trim() == "-0-" { "" } else { r }).unwrap_or("").to_owned());
+        remarks.push(
+            rec.get(11)
+                .map(|r| if r.trim() == "-0-" { "" } else { r })
+                .unwrap_or("")
+                .to_owned(),
+        );
     }
     if let Some(bytes) = set.comments {
         for (line, rec) in rows(bytes, com_name, origin, 2, &mut warnings)? {
@@ -335,7 +477,9 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
                 });
                 continue;
             };
-            let Some(ent) = entities.get_mut(i) else { continue };
+            let Some(ent) = entities.get_mut(i) else {
+                continue;
+            };
             let kind = match field(&rec, 2).to_ascii_lowercase().as_str() {
                 "fka" => NameKind::FormerlyKnownAs,
                 _ => NameKind::Alias,
@@ -358,7 +502,9 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
                 });
                 continue;
             };
-            let Some(ent) = entities.get_mut(i) else { continue };
+            let Some(ent) = entities.get_mut(i) else {
+                continue;
+            };
             let country = field(&rec, 4);
             ent.add_address(&[&field(&rec, 2), &field(&rec, 3)], None, Some(&country));
             if !country.is_empty() {
@@ -381,7 +527,13 @@ pub fn parse_set(set: CsvSet<'_>, consolidated: bool, origin: &str) -> Result<Wa
     if entities.is_empty() {
         return Err(Error::invalid(origin, pfx, "no entries could be read"));
     }
-    Ok(WatchList { source, published: None, origin: origin.to_owned(), entities, warnings })
+    Ok(WatchList {
+        source,
+        published: None,
+        origin: origin.to_owned(),
+        entities,
+        warnings,
+    })
 }
 
 /// What one OFAC CSV file is, told from its content: the number of columns of its rows.
@@ -408,10 +560,16 @@ pub fn role(bytes: &[u8]) -> Option<CsvRole> {
             Ok(true) => {}
             _ => break,
         }
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.iter().all(|b| *b == 0x1a || *b == b' ')) {
+        if rec.len() == 1
+            && rec
+                .get(0)
+                .is_some_and(|f| f.iter().all(|b| *b == 0x1a || *b == b' '))
+        {
             continue;
         }
-        let first_numeric = rec.get(0).is_some_and(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit));
+        let first_numeric = rec
+            .get(0)
+            .is_some_and(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit));
         if !first_numeric {
             return None;
         }
@@ -419,8 +577,15 @@ pub fn role(bytes: &[u8]) -> Option<CsvRole> {
             12 => CsvRole::Primary,
             6 => CsvRole::Addresses,
             5 => {
-                let t = rec.get(2).map(|t| String::from_utf8_lossy(t).to_ascii_lowercase()).unwrap_or_default();
-                if ["aka", "fka", "nka"].contains(&t.trim()) { CsvRole::AltNames } else { return None }
+                let t = rec
+                    .get(2)
+                    .map(|t| String::from_utf8_lossy(t).to_ascii_lowercase())
+                    .unwrap_or_default();
+                if ["aka", "fka", "nka"].contains(&t.trim()) {
+                    CsvRole::AltNames
+                } else {
+                    return None;
+                }
             }
             2 => CsvRole::Comments,
             _ => {
@@ -447,31 +612,60 @@ mod tests {
     #[test]
     fn remarks_yield_weak_akas_dates_and_documents() {
         let mut e = Entity::new("ofac:3754", Schema::Person, SourceKind::OfacSdn);
-        e.add_name("Mousa Mohammed ABU MARZOOK", NameKind::Primary, Quality::Strong);
+        e.add_name(
+            "Mousa Mohammed ABU MARZOOK",
+            NameKind::Primary,
+            Quality::Strong,
+        );
         apply_remarks(
             &mut e,
             "DOB 09 Feb 1951; POB Gaza, Egypt; Passport 92/664 (Egypt); SSN 523-33-8386 (United States); nationality Jordan; a.k.a. 'ABU-'UMAR'.",
             &doc_types_longest_first(),
         );
-        assert!(e.names.iter().any(|n| n.value == "ABU-'UMAR" && n.quality == Quality::Weak));
+        assert!(
+            e.names
+                .iter()
+                .any(|n| n.value == "ABU-'UMAR" && n.quality == Quality::Weak)
+        );
         assert_eq!(e.birth_dates.len(), 1);
         assert_eq!(e.birth_places, vec!["Gaza, Egypt"]);
-        assert!(e.documents.iter().any(|d| d.kind == "Passport" && d.number == "92/664" && d.country.as_deref() == Some("EG")));
-        assert!(e.documents.iter().any(|d| d.kind == "SSN" && d.country.as_deref() == Some("US")));
+        assert!(e.documents.iter().any(|d| d.kind == "Passport"
+            && d.number == "92/664"
+            && d.country.as_deref() == Some("EG")));
+        assert!(
+            e.documents
+                .iter()
+                .any(|d| d.kind == "SSN" && d.country.as_deref() == Some("US"))
+        );
         assert!(e.countries.iter().any(|c| c.code == "JO"));
     }
 
     #[test]
     fn individual_names_are_reordered_organisations_are_not() {
-        assert_eq!(display_name("ABU MARZOOK, Mousa Mohammed", true), "Mousa Mohammed ABU MARZOOK");
-        assert_eq!(display_name("ANGLO-CARIBBEAN CO., LTD.", false), "ANGLO-CARIBBEAN CO., LTD.");
+        assert_eq!(
+            display_name("ABU MARZOOK, Mousa Mohammed", true),
+            "Mousa Mohammed ABU MARZOOK"
+        );
+        assert_eq!(
+            display_name("ANGLO-CARIBBEAN CO., LTD.", false),
+            "ANGLO-CARIBBEAN CO., LTD."
+        );
     }
 
     #[test]
     fn roles_are_told_by_column_count() {
-        assert_eq!(role(b"36,\"AERO\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"), Some(CsvRole::Primary));
-        assert_eq!(role(b"36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \n"), Some(CsvRole::AltNames));
-        assert_eq!(role(b"36,25,-0- ,\"Havana\",\"Cuba\",-0- \n"), Some(CsvRole::Addresses));
+        assert_eq!(
+            role(b"36,\"AERO\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"),
+            Some(CsvRole::Primary)
+        );
+        assert_eq!(
+            role(b"36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \n"),
+            Some(CsvRole::AltNames)
+        );
+        assert_eq!(
+            role(b"36,25,-0- ,\"Havana\",\"Cuba\",-0- \n"),
+            Some(CsvRole::Addresses)
+        );
         assert_eq!(role(b"12300,\"Z S.A.S.\"\n"), Some(CsvRole::Comments));
         assert_eq!(role(b"name,dob\nx,y\n"), None);
     }

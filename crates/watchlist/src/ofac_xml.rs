@@ -16,22 +16,57 @@ use crate::xml::{self, Handler, Path};
 type Fields = Vec<(&'static str, String)>;
 
 fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
-    f.iter().find(|(n, _)| *n == k).map_or("", |(_, v)| v.as_str())
+    f.iter()
+        .find(|(n, _)| *n == k)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 /// The element names the parser reads, as static strings so that fields are stored without
 /// allocating their names.
 const KNOWN: [&str; 34] = [
-    "uid", "firstName", "lastName", "title", "sdnType", "remarks", "type", "category", "idType",
-    "idNumber", "idCountry", "issueDate", "expirationDate", "address1", "address2", "address3",
-    "city", "stateOrProvince", "postalCode", "country", "mainEntry", "dateOfBirth", "placeOfBirth",
-    "callSign", "vesselType", "vesselFlag", "vesselOwner", "tonnage", "grossRegisteredTonnage",
-    "aka", "id", "address", "nationality", "citizenship",
+    "uid",
+    "firstName",
+    "lastName",
+    "title",
+    "sdnType",
+    "remarks",
+    "type",
+    "category",
+    "idType",
+    "idNumber",
+    "idCountry",
+    "issueDate",
+    "expirationDate",
+    "address1",
+    "address2",
+    "address3",
+    "city",
+    "stateOrProvince",
+    "postalCode",
+    "country",
+    "mainEntry",
+    "dateOfBirth",
+    "placeOfBirth",
+    "callSign",
+    "vesselType",
+    "vesselFlag",
+    "vesselOwner",
+    "tonnage",
+    "grossRegisteredTonnage",
+    "aka",
+    "id",
+    "address",
+    "nationality",
+    "citizenship",
 ];
 const KNOWN_SUBS: [&str; 2] = ["dateOfBirthItem", "placeOfBirthItem"];
 
 fn known(name: &[u8]) -> Option<&'static str> {
-    KNOWN.iter().chain(KNOWN_SUBS.iter()).copied().find(|k| k.as_bytes() == name)
+    KNOWN
+        .iter()
+        .chain(KNOWN_SUBS.iter())
+        .copied()
+        .find(|k| k.as_bytes() == name)
 }
 
 #[derive(Default)]
@@ -53,8 +88,16 @@ struct Parser {
 
 /// Programmes that only appear on OFAC's non-SDN lists; used to tell the consolidated file
 /// from the SDN file when the file name does not say.
-const NON_SDN_PROGRAMS: [&str; 8] =
-    ["NS-PLC", "CMIC-EO13959", "561-Related", "NS-MBS", "NS-ISA", "FSE-IR", "FSE-SY", "SSI"];
+const NON_SDN_PROGRAMS: [&str; 8] = [
+    "NS-PLC",
+    "CMIC-EO13959",
+    "561-Related",
+    "NS-MBS",
+    "NS-ISA",
+    "FSE-IR",
+    "FSE-SY",
+    "SSI",
+];
 
 /// `idType`s that are facts about the listing rather than identifiers.
 pub(crate) fn is_informational_id(kind: &str) -> bool {
@@ -68,10 +111,19 @@ pub(crate) fn is_informational_id(kind: &str) -> bool {
         || k.starts_with("Transactions Prohibited")
         || matches!(
             k,
-            "Target Type" | "Aircraft Model" | "Aircraft Operator" | "Vessel Year of Build"
-                | "Other Vessel Type" | "Organization Type" | "Issuer Name" | "Equity Ticker"
-                | "Former Vessel Flag" | "Other Vessel Flag" | "Nationality of Registration"
-                | "Registration Country" | "Aircraft Manufacture Date"
+            "Target Type"
+                | "Aircraft Model"
+                | "Aircraft Operator"
+                | "Vessel Year of Build"
+                | "Other Vessel Type"
+                | "Organization Type"
+                | "Issuer Name"
+                | "Equity Ticker"
+                | "Former Vessel Flag"
+                | "Other Vessel Flag"
+                | "Nationality of Registration"
+                | "Registration Country"
+                | "Aircraft Manufacture Date"
         )
 }
 
@@ -92,12 +144,12 @@ impl Handler for Parser {
                 self.current = Some(Record::default());
             }
             (4, name) if path.depth() == 4 && path.at(1) == b"sdnEntry" => {
-                if let Some(r) = self.current.as_mut() {
-                    if name != b"program" && path.parent().ends_with(b"List") {
-                        if let Some(k) = known(name) {
-                            r.subs.push((k, Fields::new()));
-                        }
-                    }
+                if let Some(r) = self.current.as_mut()
+                    && name != b"program"
+                    && path.parent().ends_with(b"List")
+                    && let Some(k) = known(name)
+                {
+                    r.subs.push((k, Fields::new()));
                 }
             }
             _ => {}
@@ -109,7 +161,9 @@ impl Handler for Parser {
         let depth = path.depth();
         if depth == 3 && path.at(1) == b"publshInformation" {
             match path.last() {
-                b"Publish_Date" => self.published = iso_date(text, true).or_else(|| Some(clean(text))),
+                b"Publish_Date" => {
+                    self.published = iso_date(text, true).or_else(|| Some(clean(text)))
+                }
                 b"Record_Count" => self.record_count = text.trim().parse().ok(),
                 _ => {}
             }
@@ -121,7 +175,9 @@ impl Handler for Parser {
             }
             return Ok(());
         }
-        let Some(r) = self.current.as_mut() else { return Ok(()) };
+        let Some(r) = self.current.as_mut() else {
+            return Ok(());
+        };
         if text.is_empty() {
             return Ok(());
         }
@@ -129,7 +185,9 @@ impl Handler for Parser {
             r.programs.push(clean(text));
             return Ok(());
         }
-        let Some(name) = known(path.last()) else { return Ok(()) };
+        let Some(name) = known(path.last()) else {
+            return Ok(());
+        };
         match depth {
             3 => r.fields.push((name, text.to_owned())),
             4 if path.parent() == b"vesselInfo" => r.fields.push((name, clean(text))),
@@ -145,7 +203,9 @@ impl Handler for Parser {
 
     fn record(&self) -> String {
         match &self.current {
-            Some(r) if !get(&r.fields, "uid").is_empty() => format!("record ofac:{}", get(&r.fields, "uid")),
+            Some(r) if !get(&r.fields, "uid").is_empty() => {
+                format!("record ofac:{}", get(&r.fields, "uid"))
+            }
             Some(_) => format!("sdnEntry {}", self.count),
             None => "document".into(),
         }
@@ -182,10 +242,16 @@ impl Parser {
         let primary = full(get(&r.fields, "firstName"), get(&r.fields, "lastName"));
         ent.add_name(&primary, NameKind::Primary, Quality::Strong);
         if ent.names.is_empty() {
-            self.warnings.push(Warning { record: id, message: "no name; record skipped".into() });
+            self.warnings.push(Warning {
+                record: id,
+                message: "no name; record skipped".into(),
+            });
             return;
         }
-        if r.programs.iter().any(|p| NON_SDN_PROGRAMS.contains(&p.as_str())) {
+        if r.programs
+            .iter()
+            .any(|p| NON_SDN_PROGRAMS.contains(&p.as_str()))
+        {
             self.non_sdn_markers += 1;
         }
         for p in &r.programs {
@@ -262,7 +328,9 @@ impl Parser {
                         None if !text.is_empty() => {
                             self.warnings.push(Warning {
                                 record: id.clone(),
-                                message: format!("unreadable date of birth {text:?}; kept in remarks"),
+                                message: format!(
+                                    "unreadable date of birth {text:?}; kept in remarks"
+                                ),
                             });
                             ent.add_remark(&format!("DOB {text}"));
                         }
@@ -324,23 +392,37 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         return Err(Error::invalid(
             origin,
             "document",
-            format!("root element is <{}>, not <sdnList>", String::from_utf8_lossy(&root)),
+            format!(
+                "root element is <{}>, not <sdnList>",
+                String::from_utf8_lossy(&root)
+            ),
         ));
     }
-    if let Some(expected) = p.record_count {
-        if expected != p.count {
-            p.warnings.push(Warning {
-                record: "publshInformation".into(),
-                message: format!("Record_Count says {expected} entries, the file has {}", p.count),
-            });
-        }
+    if let Some(expected) = p.record_count
+        && expected != p.count
+    {
+        p.warnings.push(Warning {
+            record: "publshInformation".into(),
+            message: format!(
+                "Record_Count says {expected} entries, the file has {}",
+                p.count
+            ),
+        });
     }
-    let file = origin.rsplit(['/', '\\']).next().unwrap_or(origin).to_ascii_lowercase();
+    let file = origin
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(origin)
+        .to_ascii_lowercase();
     let consolidated = file.contains("cons")
         || file.contains("non_sdn")
         || file.contains("non-sdn")
         || (p.count > 0 && p.non_sdn_markers * 5 >= p.count);
-    let source = if consolidated { SourceKind::OfacConsolidated } else { SourceKind::OfacSdn };
+    let source = if consolidated {
+        SourceKind::OfacConsolidated
+    } else {
+        SourceKind::OfacSdn
+    };
     for e in &mut p.entities {
         e.source = source;
     }

@@ -79,7 +79,11 @@ fn apply(e: &mut Entity, f: &Map<String, Value>) {
         ("PASSPORT_NUMBER", "PASSPORT_COUNTRY", "Passport"),
         ("NATIONAL_ID_NUMBER", "NATIONAL_ID_COUNTRY", "National ID"),
         ("TAX_ID_NUMBER", "TAX_ID_COUNTRY", "Tax ID"),
-        ("DRIVERS_LICENSE_NUMBER", "DRIVERS_LICENSE_STATE", "Driver's License"),
+        (
+            "DRIVERS_LICENSE_NUMBER",
+            "DRIVERS_LICENSE_STATE",
+            "Driver's License",
+        ),
         ("LEI_NUMBER", "", "LEI"),
         ("DUNS_NUMBER", "", "D-U-N-S Number"),
     ] {
@@ -91,12 +95,21 @@ fn apply(e: &mut Entity, f: &Map<String, Value>) {
     }
     let other = s(f, "OTHER_ID_NUMBER");
     if !other.is_empty() && s(f, "OTHER_ID_TYPE") != "OPEN_SANCTIONS" {
-        e.add_document(s(f, "OTHER_ID_TYPE"), other, Some(s(f, "OTHER_ID_COUNTRY")).filter(|c| !c.is_empty()), None);
+        e.add_document(
+            s(f, "OTHER_ID_TYPE"),
+            other,
+            Some(s(f, "OTHER_ID_COUNTRY")).filter(|c| !c.is_empty()),
+            None,
+        );
     }
     let addr = s(f, "ADDR_FULL");
     let addr_country = s(f, "ADDR_COUNTRY");
     if !addr.is_empty() || !addr_country.is_empty() {
-        e.add_address(&[addr, s(f, "ADDR_LINE1"), s(f, "ADDR_CITY")], None, Some(addr_country));
+        e.add_address(
+            &[addr, s(f, "ADDR_LINE1"), s(f, "ADDR_CITY")],
+            None,
+            Some(addr_country),
+        );
     }
     let topic = s(f, "TOPIC");
     if !topic.is_empty() {
@@ -126,16 +139,25 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
             message: e.to_string(),
         })?;
         let Some(rec) = v.as_object() else {
-            warnings.push(Warning { record: format!("line {line_no}"), message: "not a JSON object; skipped".into() });
+            warnings.push(Warning {
+                record: format!("line {line_no}"),
+                message: "not a JSON object; skipped".into(),
+            });
             continue;
         };
         let id = clean(s(rec, "RECORD_ID"));
         if id.is_empty() {
-            warnings.push(Warning { record: format!("line {line_no}"), message: "no RECORD_ID; skipped".into() });
+            warnings.push(Warning {
+                record: format!("line {line_no}"),
+                message: "no RECORD_ID; skipped".into(),
+            });
             continue;
         }
         if !seen.insert(id.clone()) {
-            warnings.push(Warning { record: format!("line {line_no} ({id})"), message: "RECORD_ID appears twice; later record skipped".into() });
+            warnings.push(Warning {
+                record: format!("line {line_no} ({id})"),
+                message: "RECORD_ID appears twice; later record skipped".into(),
+            });
             continue;
         }
         let schema = match s(rec, "RECORD_TYPE").to_ascii_uppercase().as_str() {
@@ -164,11 +186,20 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
             }
         }
         if e.names.is_empty() {
-            warnings.push(Warning { record: format!("line {line_no} ({id})"), message: "no name; skipped".into() });
+            warnings.push(Warning {
+                record: format!("line {line_no} ({id})"),
+                message: "no name; skipped".into(),
+            });
             continue;
         }
         e.finish();
         entities.push(e);
     }
-    Ok(WatchList { source: SourceKind::Senzing, published: latest, origin: origin.to_owned(), entities, warnings })
+    Ok(WatchList {
+        source: SourceKind::Senzing,
+        published: latest,
+        origin: origin.to_owned(),
+        entities,
+        warnings,
+    })
 }

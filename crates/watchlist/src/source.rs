@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::Format;
 use crate::error::Error;
 use crate::model::WatchList;
 use crate::ofac_csv::{self, CsvRole};
 use crate::summary::Summary;
-use crate::Format;
 
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// Largest decompressed list accepted (the biggest official file is about 25 MB).
@@ -42,7 +42,11 @@ pub fn decompress<'a>(bytes: &'a [u8], origin: &str) -> Result<std::borrow::Cow<
 }
 
 fn zstd_err(origin: &str, e: std::io::Error) -> Error {
-    Error::Encoding { origin: origin.to_owned(), record: "file".into(), message: format!("bad zstd data: {e}") }
+    Error::Encoding {
+        origin: origin.to_owned(),
+        record: "file".into(),
+        message: format!("bad zstd data: {e}"),
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
@@ -78,7 +82,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<WatchList>, Error> {
 
 enum Job {
     File(PathBuf),
-    OfacSet { dir: PathBuf, consolidated: bool, files: Vec<(CsvRole, PathBuf)> },
+    OfacSet {
+        dir: PathBuf,
+        consolidated: bool,
+        files: Vec<(CsvRole, PathBuf)>,
+    },
 }
 
 fn load_dir(dir: &Path) -> Result<Vec<WatchList>, Error> {
@@ -91,19 +99,29 @@ fn load_dir(dir: &Path) -> Result<Vec<WatchList>, Error> {
 const MANIFEST: &str = "manifest.json";
 
 fn is_list_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if name == MANIFEST {
         return false;
     }
     let name = name.strip_suffix(".zst").unwrap_or(&name);
-    [".xml", ".csv", ".json", ".jsonl", ".ndjson", ".ftm.json"].iter().any(|ext| name.ends_with(ext))
+    [".xml", ".csv", ".json", ".jsonl", ".ndjson", ".ftm.json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 fn plan_dir(dir: &Path) -> Result<Vec<Job>, Error> {
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
         .collect();
     entries.sort();
     let mut jobs = Vec::new();
@@ -116,7 +134,11 @@ fn plan_dir(dir: &Path) -> Result<Vec<Job>, Error> {
         if !is_list_candidate(&p) {
             continue;
         }
-        let lower = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+        let lower = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if lower.ends_with(".csv") || lower.ends_with(".csv.zst") {
             let bytes = read(&p)?;
             let data = decompress(&bytes, &p.display().to_string())?;
@@ -132,7 +154,11 @@ fn plan_dir(dir: &Path) -> Result<Vec<Job>, Error> {
         jobs.push(Job::File(p));
     }
     for (consolidated, files) in sets {
-        jobs.push(Job::OfacSet { dir: dir.to_path_buf(), consolidated, files });
+        jobs.push(Job::OfacSet {
+            dir: dir.to_path_buf(),
+            consolidated,
+            files,
+        });
     }
     Ok(jobs)
 }
@@ -145,7 +171,11 @@ fn run_job(job: &Job) -> Result<WatchList, Error> {
             let data = decompress(&bytes, &origin)?;
             crate::parse(&data, &origin)
         }
-        Job::OfacSet { dir, consolidated, files } => {
+        Job::OfacSet {
+            dir,
+            consolidated,
+            files,
+        } => {
             let mut loaded: Vec<(CsvRole, PathBuf, Vec<u8>)> = Vec::new();
             for (role, p) in files {
                 if loaded.iter().any(|(r, _, _)| r == role) {
@@ -159,7 +189,12 @@ fn run_job(job: &Job) -> Result<WatchList, Error> {
                 let data = decompress(&bytes, &p.display().to_string())?.into_owned();
                 loaded.push((*role, p.clone(), data));
             }
-            let get = |r: CsvRole| loaded.iter().find(|(x, _, _)| *x == r).map(|(_, _, d)| d.as_slice());
+            let get = |r: CsvRole| {
+                loaded
+                    .iter()
+                    .find(|(x, _, _)| *x == r)
+                    .map(|(_, _, d)| d.as_slice())
+            };
             let origin = match loaded.iter().find(|(r, _, _)| *r == CsvRole::Primary) {
                 Some((_, p, _)) => p.display().to_string(),
                 None => dir.display().to_string(),
@@ -185,19 +220,25 @@ fn run_job(job: &Job) -> Result<WatchList, Error> {
 /// Parses the jobs on up to as many threads as there are cores; the result keeps job order
 /// and the first error (in job order) wins.
 fn run_jobs(jobs: Vec<Job>) -> Result<Vec<WatchList>, Error> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<WatchList, Error>>> = (0..jobs.len()).map(|_| None).collect();
-    let slots: Vec<std::sync::Mutex<Option<Result<WatchList, Error>>>> =
-        (0..jobs.len()).map(|_| std::sync::Mutex::new(None)).collect();
+    let mut results: Vec<Option<Result<WatchList, Error>>> =
+        (0..jobs.len()).map(|_| None).collect();
+    let slots: Vec<std::sync::Mutex<Option<Result<WatchList, Error>>>> = (0..jobs.len())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let r = run_job(job);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let r = run_job(job);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(r);
+                    }
                 }
             });
         }
@@ -210,7 +251,13 @@ fn run_jobs(jobs: Vec<Job>) -> Result<Vec<WatchList>, Error> {
         match r {
             Some(Ok(l)) => out.push(l),
             Some(Err(e)) => return Err(e),
-            None => return Err(Error::invalid("loader", "job", "a parser thread stopped without a result")),
+            None => {
+                return Err(Error::invalid(
+                    "loader",
+                    "job",
+                    "a parser thread stopped without a result",
+                ));
+            }
         }
     }
     Ok(out)
@@ -230,7 +277,14 @@ pub struct EmbeddedList {
 
 macro_rules! embed {
     ($f:literal) => {
-        ($f, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/lists/", $f)) as &[u8])
+        (
+            $f,
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/lists/",
+                $f
+            )) as &[u8],
+        )
     };
 }
 
@@ -238,8 +292,18 @@ macro_rules! embed {
 /// official list available to the project. OFAC's consolidated (non-SDN) list is the 2025-12
 /// CSV set, which is newer than the 2024-05 consolidated XML.
 pub const EMBEDDED: &[EmbeddedList] = &[
-    EmbeddedList { source: crate::model::SourceKind::Un, name: "un", published_hint: None, files: &[embed!("un_consolidated_2026-02-27.xml.zst")] },
-    EmbeddedList { source: crate::model::SourceKind::OfacSdn, name: "ofac_sdn", published_hint: None, files: &[embed!("ofac_sdn_2024-05-07.xml.zst")] },
+    EmbeddedList {
+        source: crate::model::SourceKind::Un,
+        name: "un",
+        published_hint: None,
+        files: &[embed!("un_consolidated_2026-02-27.xml.zst")],
+    },
+    EmbeddedList {
+        source: crate::model::SourceKind::OfacSdn,
+        name: "ofac_sdn",
+        published_hint: None,
+        files: &[embed!("ofac_sdn_2024-05-07.xml.zst")],
+    },
     EmbeddedList {
         source: crate::model::SourceKind::OfacConsolidated,
         name: "ofac_consolidated",
@@ -251,8 +315,18 @@ pub const EMBEDDED: &[EmbeddedList] = &[
             embed!("ofac_cons_2025-12/cons_comments.csv.zst"),
         ],
     },
-    EmbeddedList { source: crate::model::SourceKind::Eu, name: "eu", published_hint: None, files: &[embed!("eu_fsf_2024-05-13.xml.zst")] },
-    EmbeddedList { source: crate::model::SourceKind::Uk, name: "uk", published_hint: None, files: &[embed!("uk_ofsi_conlist_2018-04-13.csv.zst")] },
+    EmbeddedList {
+        source: crate::model::SourceKind::Eu,
+        name: "eu",
+        published_hint: None,
+        files: &[embed!("eu_fsf_2024-05-13.xml.zst")],
+    },
+    EmbeddedList {
+        source: crate::model::SourceKind::Uk,
+        name: "uk",
+        published_hint: None,
+        files: &[embed!("uk_ofsi_conlist_2018-04-13.csv.zst")],
+    },
 ];
 
 impl EmbeddedList {
@@ -293,10 +367,21 @@ fn load_embedded(list: &EmbeddedList) -> Result<WatchList, Error> {
 /// error here means a broken build, but it is still reported rather than panicking.
 pub fn embedded() -> Result<Vec<WatchList>, Error> {
     let results: Vec<Result<WatchList, Error>> = std::thread::scope(|s| {
-        let handles: Vec<_> = EMBEDDED.iter().map(|l| s.spawn(move || load_embedded(l))).collect();
+        let handles: Vec<_> = EMBEDDED
+            .iter()
+            .map(|l| s.spawn(move || load_embedded(l)))
+            .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::invalid("embedded", "parser", "parser thread panicked"))))
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::invalid(
+                        "embedded",
+                        "parser",
+                        "parser thread panicked",
+                    ))
+                })
+            })
             .collect()
     });
     results.into_iter().collect()
@@ -389,7 +474,11 @@ impl ListStore {
             Ok(s) => {
                 let v = s.trim().to_owned();
                 if v.is_empty() || v.contains(['/', '\\']) || v.starts_with('.') {
-                    return Err(Error::invalid(&p.display().to_string(), "CURRENT", format!("bad version name {v:?}")));
+                    return Err(Error::invalid(
+                        &p.display().to_string(),
+                        "CURRENT",
+                        format!("bad version name {v:?}"),
+                    ));
                 }
                 Ok(Some(v))
             }
@@ -400,7 +489,9 @@ impl ListStore {
 
     /// The directory of the current version.
     pub fn current_dir(&self) -> Result<Option<PathBuf>, Error> {
-        Ok(self.current_version()?.map(|v| self.dir.join("versions").join(v)))
+        Ok(self
+            .current_version()?
+            .map(|v| self.dir.join("versions").join(v)))
     }
 
     /// Loads the current lists; `None` when nothing was installed yet.
@@ -413,19 +504,33 @@ impl ListStore {
 
     /// The manifest of the current version.
     pub fn manifest(&self) -> Result<Option<Manifest>, Error> {
-        let Some(d) = self.current_dir()? else { return Ok(None) };
+        let Some(d) = self.current_dir()? else {
+            return Ok(None);
+        };
         let p = d.join(MANIFEST);
         let bytes = read(&p)?;
         serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| Error::Json { origin: p.display().to_string(), record: "manifest".into(), message: e.to_string() })
+            .map_err(|e| Error::Json {
+                origin: p.display().to_string(),
+                record: "manifest".into(),
+                message: e.to_string(),
+            })
     }
 
     fn next_version(&self) -> Result<u64, Error> {
         let versions = self.dir.join("versions");
         let mut max = 0;
-        for e in fs::read_dir(&versions).map_err(|e| Error::io(&versions, e))?.flatten() {
-            if let Some(n) = e.file_name().to_str().and_then(|n| n.strip_prefix('v')).and_then(|n| n.parse::<u64>().ok()) {
+        for e in fs::read_dir(&versions)
+            .map_err(|e| Error::io(&versions, e))?
+            .flatten()
+        {
+            if let Some(n) = e
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix('v'))
+                .and_then(|n| n.parse::<u64>().ok())
+            {
                 max = max.max(n);
             }
         }
@@ -447,12 +552,21 @@ impl ListStore {
     /// (a new UN file replaces the UN list); the other lists of the current version (or the
     /// embedded defaults, when nothing was installed yet) are carried over into the new
     /// version, so updating one list never drops the others.
-    pub fn update(&self, from: &str, files: &[(String, Vec<u8>)], mode: UpdateMode) -> Result<Installed, Error> {
+    pub fn update(
+        &self,
+        from: &str,
+        files: &[(String, Vec<u8>)],
+        mode: UpdateMode,
+    ) -> Result<Installed, Error> {
         if files.is_empty() {
             return Err(Error::invalid(from, "update", "no list files"));
         }
         let versions = self.dir.join("versions");
-        let staging = versions.join(format!(".staging-{}-{}", std::process::id(), self.next_version()?));
+        let staging = versions.join(format!(
+            ".staging-{}-{}",
+            std::process::id(),
+            self.next_version()?
+        ));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         let result = self.stage_and_swap(from, files, mode, &staging);
@@ -471,8 +585,16 @@ impl ListStore {
     ) -> Result<Installed, Error> {
         let mut names = Vec::new();
         for (name, bytes) in files {
-            let safe = Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
-            if safe.is_empty() || safe.starts_with('.') || names.contains(&safe) || !is_list_candidate(Path::new(&safe)) {
+            let safe = Path::new(name)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_owned();
+            if safe.is_empty()
+                || safe.starts_with('.')
+                || names.contains(&safe)
+                || !is_list_candidate(Path::new(&safe))
+            {
                 return Err(Error::invalid(
                     from,
                     name.clone(),
@@ -530,7 +652,10 @@ impl ListStore {
                         let dir = kept_dir.join(l.name);
                         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
                         for (name, bytes) in l.files {
-                            let base = Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name);
+                            let base = Path::new(name)
+                                .file_name()
+                                .and_then(|n| n.to_str())
+                                .unwrap_or(name);
                             write_synced(&dir.join(base), bytes)?;
                             kept.push(format!("embedded:{}/{base}", l.name));
                         }
@@ -565,23 +690,31 @@ impl ListStore {
             kept: kept.clone(),
             lists: lists.iter().map(WatchList::summary).collect(),
         };
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::invalid(from, "manifest", e.to_string()))?;
+        let json = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| Error::invalid(from, "manifest", e.to_string()))?;
         write_synced(&final_dir.join(MANIFEST), &json)?;
         sync_dir(&final_dir)?;
         sync_dir(&versions)?;
         // The swap: write CURRENT.tmp, fsync, rename over CURRENT, fsync the directory.
         let tmp = self.dir.join(format!("CURRENT.tmp-{}", std::process::id()));
         write_synced(&tmp, format!("{version}\n").as_bytes())?;
-        fs::rename(&tmp, self.dir.join("CURRENT")).map_err(|e| Error::io(self.dir.join("CURRENT"), e))?;
+        fs::rename(&tmp, self.dir.join("CURRENT"))
+            .map_err(|e| Error::io(self.dir.join("CURRENT"), e))?;
         sync_dir(&self.dir)?;
         self.prune(&version);
-        Ok(Installed { manifest, lists, replaced })
+        Ok(Installed {
+            manifest,
+            lists,
+            replaced,
+        })
     }
 
     /// Removes old versions beyond the last few (best effort: a failure only costs disk).
     fn prune(&self, current: &str) {
         let versions = self.dir.join("versions");
-        let Ok(rd) = fs::read_dir(&versions) else { return };
+        let Ok(rd) = fs::read_dir(&versions) else {
+            return;
+        };
         let mut names: Vec<String> = rd
             .flatten()
             .filter_map(|e| e.file_name().to_str().map(str::to_owned))
@@ -600,7 +733,11 @@ impl ListStore {
     pub fn update_from_dir(&self, src: &Path, mode: UpdateMode) -> Result<Installed, Error> {
         let files = Self::read_dir_files(src)?;
         if files.is_empty() {
-            return Err(Error::invalid(&src.display().to_string(), "directory", "no list files (.xml, .csv, .json, .jsonl, .zst)"));
+            return Err(Error::invalid(
+                &src.display().to_string(),
+                "directory",
+                "no list files (.xml, .csv, .json, .jsonl, .zst)",
+            ));
         }
         self.update(&src.display().to_string(), &files, mode)
     }
@@ -613,11 +750,19 @@ impl ListStore {
             .map_err(|e| Error::io(src, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && is_list_candidate(p))
-            .filter(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            })
             .collect();
         entries.sort();
         for p in entries {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_owned();
             files.push((name, read(&p)?));
         }
         Ok(files)

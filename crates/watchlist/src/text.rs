@@ -55,7 +55,11 @@ fn is_clean(s: &str) -> bool {
 /// `clean` that maps the empty result (and OFAC's `-0-` null) to `None`.
 pub fn non_empty(s: &str) -> Option<String> {
     let c = clean(s);
-    if c.is_empty() || c == "-0-" { None } else { Some(c) }
+    if c.is_empty() || c == "-0-" {
+        None
+    } else {
+        Some(c)
+    }
 }
 
 /// Splits a packed name into the names it holds.
@@ -107,13 +111,27 @@ pub fn split_packed(s: &str) -> Vec<String> {
 /// a false name costs more than a missed spelling.
 pub fn names_in_note(note: &str) -> Vec<String> {
     const NOT_NAMES: [&str; 14] = [
-        "born", "previously", "listed", "since", "until", "reportedly", "approximately",
-        "located", "formerly", "under", "issued", "passport", "between", "years",
+        "born",
+        "previously",
+        "listed",
+        "since",
+        "until",
+        "reportedly",
+        "approximately",
+        "located",
+        "formerly",
+        "under",
+        "issued",
+        "passport",
+        "between",
+        "years",
     ];
     let mut out = Vec::new();
     let mut rest = note;
     while let Some(open) = rest.find('(') {
-        let Some(len) = rest[open + 1..].find(')') else { break };
+        let Some(len) = rest[open + 1..].find(')') else {
+            break;
+        };
         let inner = &rest[open + 1..open + 1 + len];
         for part in inner.split(';') {
             let p = clean(part);
@@ -122,7 +140,9 @@ pub fn names_in_note(note: &str) -> Vec<String> {
             let looks_like_name = !p.is_empty()
                 && (1..=8).contains(&words)
                 && p.chars().count() <= 80
-                && !p.chars().any(|c| c.is_ascii_digit() || c == ':' || c == '/')
+                && !p
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || c == ':' || c == '/')
                 && p.chars().any(char::is_alphabetic)
                 && !lower.split(' ').any(|w| NOT_NAMES.contains(&w))
                 && (p.chars().next().is_some_and(|c| !c.is_lowercase()));
@@ -140,14 +160,25 @@ pub fn names_in_note(note: &str) -> Vec<String> {
 pub fn parse_birth_text(s: &str) -> Option<BirthDate> {
     let mut t = clean(s);
     let mut circa = false;
-    for prefix in ["circa ", "Circa ", "approximately ", "Approximately ", "approx. ", "c. ", "ca. "] {
+    for prefix in [
+        "circa ",
+        "Circa ",
+        "approximately ",
+        "Approximately ",
+        "approx. ",
+        "c. ",
+        "ca. ",
+    ] {
         if let Some(rest) = t.strip_prefix(prefix) {
             t = rest.to_owned();
             circa = true;
         }
     }
     let t = t.trim_end_matches('.').trim();
-    let t = t.strip_prefix("between ").or_else(|| t.strip_prefix("Between ")).unwrap_or(t);
+    let t = t
+        .strip_prefix("between ")
+        .or_else(|| t.strip_prefix("Between "))
+        .unwrap_or(t);
     for sep in [" to ", " and ", " - ", "-"] {
         if let Some((a, b)) = t.split_once(sep) {
             if sep == "-" && (a.len() != 4 || b.len() != 4) {
@@ -161,7 +192,11 @@ pub fn parse_birth_text(s: &str) -> Option<BirthDate> {
         }
     }
     let d = PartialDate::parse(t)?;
-    Some(BirthDate { from: d, to: d, circa })
+    Some(BirthDate {
+        from: d,
+        to: d,
+        circa,
+    })
 }
 
 /// Converts a publication date in one of the list forms to ISO `YYYY-MM-DD`.
@@ -263,7 +298,10 @@ mod tests {
 
     #[test]
     fn acronym_in_parentheses_stays_one_name() {
-        assert_eq!(split_packed("BUTEMBO AIRLINES (BAL)"), vec!["BUTEMBO AIRLINES (BAL)"]);
+        assert_eq!(
+            split_packed("BUTEMBO AIRLINES (BAL)"),
+            vec!["BUTEMBO AIRLINES (BAL)"]
+        );
         assert_eq!(split_packed("  A  ;  B "), vec!["A", "B"]);
     }
 
@@ -275,22 +313,37 @@ mod tests {
         );
         assert!(names_in_note("(previously listed between 2001 and 2003)").is_empty());
         assert_eq!(
-            names_in_note("born in 1971 in Samarra, Iraq (Ibrahim ‘Awad Ibrahim al-Badri al-Samarrai; Dr. Ibrahim Awwad Ibrahim al-Samarra’i)"),
-            vec!["Ibrahim ‘Awad Ibrahim al-Badri al-Samarrai", "Dr. Ibrahim Awwad Ibrahim al-Samarra’i"]
+            names_in_note(
+                "born in 1971 in Samarra, Iraq (Ibrahim ‘Awad Ibrahim al-Badri al-Samarrai; Dr. Ibrahim Awwad Ibrahim al-Samarra’i)"
+            ),
+            vec![
+                "Ibrahim ‘Awad Ibrahim al-Badri al-Samarrai",
+                "Dr. Ibrahim Awwad Ibrahim al-Samarra’i"
+            ]
         );
     }
 
     #[test]
     fn birth_text_forms() {
-        assert_eq!(parse_birth_text("1968 to 1970"), Some(BirthDate::years(1968, 1970)));
+        assert_eq!(
+            parse_birth_text("1968 to 1970"),
+            Some(BirthDate::years(1968, 1970))
+        );
         let c = parse_birth_text("circa 1958").unwrap_or_else(|| BirthDate::years(0, 0));
         assert!(c.circa);
         assert_eq!(c.from, PartialDate::year(1958));
         assert_eq!(
             parse_birth_text("09 Feb 1951"),
-            Some(BirthDate::exact(PartialDate { year: 1951, month: Some(2), day: Some(9) }))
+            Some(BirthDate::exact(PartialDate {
+                year: 1951,
+                month: Some(2),
+                day: Some(9)
+            }))
         );
-        assert_eq!(parse_birth_text("00/00/1980"), Some(BirthDate::exact(PartialDate::year(1980))));
+        assert_eq!(
+            parse_birth_text("00/00/1980"),
+            Some(BirthDate::exact(PartialDate::year(1980)))
+        );
         assert_eq!(parse_birth_text("nonsense"), None);
     }
 
@@ -298,8 +351,14 @@ mod tests {
     fn publication_dates_become_iso() {
         assert_eq!(iso_date("05/07/2024", true).as_deref(), Some("2024-05-07"));
         assert_eq!(iso_date("13/04/2018", false).as_deref(), Some("2018-04-13"));
-        assert_eq!(iso_date("2026-02-27T00:00:09.554Z", false).as_deref(), Some("2026-02-27"));
-        assert_eq!(iso_date("13-Feb-2026", false).as_deref(), Some("2026-02-13"));
+        assert_eq!(
+            iso_date("2026-02-27T00:00:09.554Z", false).as_deref(),
+            Some("2026-02-27")
+        );
+        assert_eq!(
+            iso_date("13-Feb-2026", false).as_deref(),
+            Some("2026-02-13")
+        );
     }
 
     #[test]
@@ -313,7 +372,10 @@ mod tests {
 
     #[test]
     fn numbered_lists_split() {
-        assert_eq!(split_numbered("1) Saudi Arabia 2) Qatar"), vec!["Saudi Arabia", "Qatar"]);
+        assert_eq!(
+            split_numbered("1) Saudi Arabia 2) Qatar"),
+            vec!["Saudi Arabia", "Qatar"]
+        );
         assert_eq!(split_numbered("Iraq"), vec!["Iraq"]);
         assert!(split_numbered("  ").is_empty());
     }

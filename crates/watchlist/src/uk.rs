@@ -82,7 +82,11 @@ impl Columns {
             nationality: find(&["Nationality", "Nationality(/ies)", "Nationalities"]),
             passport_number: find(&["Passport Number"]),
             passport_details: find(&["Passport Details", "Passport additional information"]),
-            national_id: find(&["National Identification Number", "National Identifier number", "NI Number"]),
+            national_id: find(&[
+                "National Identification Number",
+                "National Identifier number",
+                "NI Number",
+            ]),
             national_id_details: find(&[
                 "National Identification Details",
                 "National Identifier additional information",
@@ -103,7 +107,11 @@ impl Columns {
             alias_type: find(&["Alias Type", "Name type"]),
             alias_quality: find(&["Alias Quality", "Alias strength"]),
             regime: find(&["Regime", "Regime Name"]),
-            listed_on: find(&["Listed On", "Date Designated", "UK Sanctions List Date Designated"]),
+            listed_on: find(&[
+                "Listed On",
+                "Date Designated",
+                "UK Sanctions List Date Designated",
+            ]),
             group_id: find(&["Group ID", "OFSI Group ID"]),
             unique_id: find(&["Unique ID"]),
             gender: find(&["Gender"]),
@@ -119,14 +127,23 @@ impl Columns {
 
 /// True when `h` is a UK list header row.
 fn is_header(h: &csv::StringRecord) -> bool {
-    let has = |n: &str| h.iter().any(|c| c.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n));
+    let has = |n: &str| {
+        h.iter().any(|c| {
+            c.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(n)
+        })
+    };
     has("Name 6") && (has("Group ID") || has("OFSI Group ID") || has("Unique ID"))
 }
 
 /// Content check used by format detection: a UK header within the first three rows.
 pub(crate) fn looks_like(text: &[u8]) -> bool {
     let head = &text[..text.len().min(8 * 1024)];
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(head);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head);
     let mut rec = csv::StringRecord::new();
     for _ in 0..3 {
         match r.read_record(&mut rec) {
@@ -152,7 +169,10 @@ fn document_number(text: &str) -> Option<String> {
 
 /// Parses a UK list CSV (already UTF-8).
 pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut rec = csv::StringRecord::new();
     let mut published = None;
     let mut cols = None;
@@ -161,8 +181,14 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
     let mut index: FxHashMap<String, usize> = FxHashMap::default();
     let mut rows_read = 0usize;
     let csv_err = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| crate::text::line_at(bytes, p.byte()));
-        Error::Csv { origin: origin.to_owned(), record: format!("line {line}"), message: e.to_string() }
+        let line = e
+            .position()
+            .map_or(0, |p| crate::text::line_at(bytes, p.byte()));
+        Error::Csv {
+            origin: origin.to_owned(),
+            record: format!("line {line}"),
+            message: e.to_string(),
+        }
     };
     loop {
         let ok = r.read_record(&mut rec).map_err(csv_err)?;
@@ -176,10 +202,18 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
             if is_header(&rec) {
                 cols = Some(Columns::from_header(&rec));
             } else if rows_read > 3 {
-                return Err(Error::invalid(origin, "header", "no UK list header (with Name 6 and Group ID) in the first rows"));
+                return Err(Error::invalid(
+                    origin,
+                    "header",
+                    "no UK list header (with Name 6 and Group ID) in the first rows",
+                ));
             } else {
                 // Preamble: "Last Updated,13/04/2018" or "Report Date: 13-Feb-2026".
-                let first = rec.get(0).unwrap_or("").trim().trim_start_matches('\u{feff}');
+                let first = rec
+                    .get(0)
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches('\u{feff}');
                 if let Some(d) = first.strip_prefix("Report Date:") {
                     published = iso_date(d, false);
                 } else if first.eq_ignore_ascii_case("Last Updated") {
@@ -191,19 +225,30 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let id_col = c.group_id.filter(|&i| rec.get(i).is_some_and(|v| !v.trim().is_empty())).or(c.unique_id);
+        let id_col = c
+            .group_id
+            .filter(|&i| rec.get(i).is_some_and(|v| !v.trim().is_empty()))
+            .or(c.unique_id);
         let group = get(&rec, id_col);
         if group.is_empty() {
             warnings.push(Warning {
                 record: format!("line {line}"),
-                message: format!("no group id (row has {} of {} columns); row skipped", rec.len(), c.count),
+                message: format!(
+                    "no group id (row has {} of {} columns); row skipped",
+                    rec.len(),
+                    c.count
+                ),
             });
             continue;
         }
         if rec.len() < c.count {
             warnings.push(Warning {
                 record: format!("line {line} (uk:{group})"),
-                message: format!("row has {} of {} columns; missing ones read as empty", rec.len(), c.count),
+                message: format!(
+                    "row has {} of {} columns; missing ones read as empty",
+                    rec.len(),
+                    c.count
+                ),
             });
         }
         let id = format!("uk:{group}");
@@ -221,30 +266,54 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
                 entities.len() - 1
             }
         };
-        let Some(ent) = entities.get_mut(i) else { continue };
+        let Some(ent) = entities.get_mut(i) else {
+            continue;
+        };
         // Name: given names, then the surname.
-        let mut parts: Vec<String> = c.names.iter().map(|&n| get(&rec, n)).filter(|s| !s.is_empty()).collect();
+        let mut parts: Vec<String> = c
+            .names
+            .iter()
+            .map(|&n| get(&rec, n))
+            .filter(|s| !s.is_empty())
+            .collect();
         let surname = get(&rec, c.surname);
         if !surname.is_empty() {
             parts.push(surname);
         }
         let name = parts.join(" ");
         let alias_type = get(&rec, c.alias_type).to_ascii_lowercase();
-        let weak = get(&rec, c.alias_quality).to_ascii_lowercase().contains("low");
+        let weak = get(&rec, c.alias_quality)
+            .to_ascii_lowercase()
+            .contains("low");
         let quality = if weak { Quality::Weak } else { Quality::Strong };
         let kind = if alias_type.contains("fka") || alias_type.contains("formerly") {
             NameKind::FormerlyKnownAs
-        } else if alias_type.contains("prime") || alias_type.starts_with("primary name") && !alias_type.contains("variation") {
-            if ent.names.iter().any(|n| n.kind == NameKind::Primary) { NameKind::Alias } else { NameKind::Primary }
+        } else if alias_type.contains("prime")
+            || alias_type.starts_with("primary name") && !alias_type.contains("variation")
+        {
+            if ent.names.iter().any(|n| n.kind == NameKind::Primary) {
+                NameKind::Alias
+            } else {
+                NameKind::Primary
+            }
         } else {
             NameKind::Alias
         };
-        let quality = if kind == NameKind::Primary { Quality::Strong } else { quality };
+        let quality = if kind == NameKind::Primary {
+            Quality::Strong
+        } else {
+            quality
+        };
         ent.add_name(&name, kind, quality);
         let non_latin = get(&rec, c.non_latin);
         if !non_latin.is_empty() {
             let lang = get(&rec, c.non_latin_lang);
-            ent.add_name_lang(&non_latin, NameKind::OriginalScript, Quality::Strong, Some(&lang));
+            ent.add_name_lang(
+                &non_latin,
+                NameKind::OriginalScript,
+                Quality::Strong,
+                Some(&lang),
+            );
         }
         for d in split_numbered(&get(&rec, c.dob)) {
             match parse_birth_text(&d) {
@@ -265,7 +334,11 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         }
         for (num_col, det_col, kind) in [
             (c.passport_number, c.passport_details, "Passport"),
-            (c.national_id, c.national_id_details, "National Identification Number"),
+            (
+                c.national_id,
+                c.national_id_details,
+                "National Identification Number",
+            ),
         ] {
             let num = get(&rec, num_col);
             let det = get(&rec, det_col);
@@ -301,7 +374,11 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         parts.push(&post);
         ent.add_address(&parts, None, Some(&country));
         if !country.is_empty() {
-            let rel = if schema == Schema::Person { CountryRelation::Residence } else { CountryRelation::Jurisdiction };
+            let rel = if schema == Schema::Person {
+                CountryRelation::Residence
+            } else {
+                CountryRelation::Jurisdiction
+            };
             ent.add_country(&country, rel);
         }
         let regime = get(&rec, c.regime);
@@ -314,7 +391,12 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         if ent.gender.is_none() {
             ent.gender = gender(&get(&rec, c.gender));
         }
-        for (col, label) in [(c.title, "title"), (c.position, "position"), (c.ship_type, "type of ship"), (c.un_ref, "UN reference")] {
+        for (col, label) in [
+            (c.title, "title"),
+            (c.position, "position"),
+            (c.ship_type, "type of ship"),
+            (c.un_ref, "UN reference"),
+        ] {
             let v = get(&rec, col);
             if !v.is_empty() {
                 ent.add_remark(&format!("{label}: {v}"));
@@ -326,18 +408,31 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         }
     }
     if cols.is_none() {
-        return Err(Error::invalid(origin, "header", "no UK list header (with Name 6 and Group ID)"));
+        return Err(Error::invalid(
+            origin,
+            "header",
+            "no UK list header (with Name 6 and Group ID)",
+        ));
     }
     let mut out = Vec::with_capacity(entities.len());
     for mut e in entities {
         if e.names.is_empty() {
-            warnings.push(Warning { record: e.id.clone(), message: "group has no name; skipped".into() });
+            warnings.push(Warning {
+                record: e.id.clone(),
+                message: "group has no name; skipped".into(),
+            });
             continue;
         }
         e.finish();
         out.push(e);
     }
-    Ok(WatchList { source: SourceKind::Uk, published, origin: origin.to_owned(), entities: out, warnings })
+    Ok(WatchList {
+        source: SourceKind::Uk,
+        published,
+        origin: origin.to_owned(),
+        entities: out,
+        warnings,
+    })
 }
 
 #[cfg(test)]
@@ -356,8 +451,16 @@ AL-SAMARRAI,Ibrahim,,,,,,,,,,,,,,,,,,,,,,,,,,,Individual,Alias,Low,ISIL (Da'esh)
         let e = &wl.entities[0];
         assert_eq!(e.id, "uk:12345");
         assert_eq!(e.caption(), "Abu Bakr AL-BAGHDADI");
-        assert!(e.names.iter().any(|n| n.kind == NameKind::OriginalScript && n.script == Script::Arabic));
-        assert!(e.names.iter().any(|n| n.value == "Ibrahim AL-SAMARRAI" && n.quality == Quality::Weak));
+        assert!(
+            e.names
+                .iter()
+                .any(|n| n.kind == NameKind::OriginalScript && n.script == Script::Arabic)
+        );
+        assert!(
+            e.names
+                .iter()
+                .any(|n| n.value == "Ibrahim AL-SAMARRAI" && n.quality == Quality::Weak)
+        );
         assert!(e.documents.iter().any(|d| d.number == "A123456"));
         assert_eq!(e.birth_dates[0].from.year, 1971);
     }

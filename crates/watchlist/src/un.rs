@@ -31,7 +31,10 @@ struct Sub {
 
 impl Sub {
     fn get(&self, k: &str) -> &str {
-        self.fields.iter().find(|(n, _)| *n == k).map_or("", |(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map_or("", |(_, v)| v.as_str())
     }
 }
 
@@ -89,14 +92,31 @@ struct Parser {
 }
 
 const SUB_FIELDS: [&str; 16] = [
-    "TYPE_OF_DATE", "DATE", "YEAR", "FROM_YEAR", "TO_YEAR", "NOTE", "CITY", "STATE_PROVINCE",
-    "COUNTRY", "STREET", "ZIP_CODE", "TYPE_OF_DOCUMENT", "TYPE_OF_DOCUMENT2", "NUMBER",
-    "ISSUING_COUNTRY", "DATE_OF_ISSUE",
+    "TYPE_OF_DATE",
+    "DATE",
+    "YEAR",
+    "FROM_YEAR",
+    "TO_YEAR",
+    "NOTE",
+    "CITY",
+    "STATE_PROVINCE",
+    "COUNTRY",
+    "STREET",
+    "ZIP_CODE",
+    "TYPE_OF_DOCUMENT",
+    "TYPE_OF_DOCUMENT2",
+    "NUMBER",
+    "ISSUING_COUNTRY",
+    "DATE_OF_ISSUE",
 ];
 const SUB_FIELDS_MORE: [&str; 3] = ["CITY_OF_ISSUE", "COUNTRY_OF_ISSUE", "REGION"];
 
 fn sub_key(name: &[u8]) -> Option<&'static str> {
-    SUB_FIELDS.iter().chain(SUB_FIELDS_MORE.iter()).copied().find(|k| k.as_bytes() == name)
+    SUB_FIELDS
+        .iter()
+        .chain(SUB_FIELDS_MORE.iter())
+        .copied()
+        .find(|k| k.as_bytes() == name)
 }
 
 impl Handler for Parser {
@@ -114,7 +134,9 @@ impl Handler for Parser {
             self.current = Some(Record::new(name == b"INDIVIDUAL"));
             return Ok(());
         }
-        let Some(r) = self.current.as_mut() else { return Ok(()) };
+        let Some(r) = self.current.as_mut() else {
+            return Ok(());
+        };
         if path.depth() == 4 {
             match name {
                 b"INDIVIDUAL_ALIAS" | b"ENTITY_ALIAS" => r.aliases.push(Alias::default()),
@@ -136,7 +158,9 @@ impl Handler for Parser {
             }
             return Ok(());
         }
-        let Some(r) = self.current.as_mut() else { return Ok(()) };
+        let Some(r) = self.current.as_mut() else {
+            return Ok(());
+        };
         match path.depth() {
             4 => match name {
                 b"FIRST_NAME" => r.name_parts[0] = text.to_owned(),
@@ -181,8 +205,11 @@ impl Handler for Parser {
                             }
                         }
                     }
-                    b"INDIVIDUAL_DATE_OF_BIRTH" | b"INDIVIDUAL_PLACE_OF_BIRTH"
-                    | b"INDIVIDUAL_ADDRESS" | b"ENTITY_ADDRESS" | b"INDIVIDUAL_DOCUMENT" => {
+                    b"INDIVIDUAL_DATE_OF_BIRTH"
+                    | b"INDIVIDUAL_PLACE_OF_BIRTH"
+                    | b"INDIVIDUAL_ADDRESS"
+                    | b"ENTITY_ADDRESS"
+                    | b"INDIVIDUAL_DOCUMENT" => {
                         let list = match parent {
                             b"INDIVIDUAL_DATE_OF_BIRTH" => &mut r.dobs,
                             b"INDIVIDUAL_PLACE_OF_BIRTH" => &mut r.pobs,
@@ -227,7 +254,11 @@ impl Parser {
             });
             return;
         }
-        let schema = if r.person { Schema::Person } else { Schema::Organization };
+        let schema = if r.person {
+            Schema::Person
+        } else {
+            Schema::Organization
+        };
         let mut ent = Entity::new(format!("un:{}", r.reference), schema, SourceKind::Un);
         let primary = r
             .name_parts
@@ -276,7 +307,10 @@ impl Parser {
             }
         }
         if ent.names.is_empty() {
-            self.warnings.push(Warning { record: record_label, message: "no name; record skipped".into() });
+            self.warnings.push(Warning {
+                record: record_label,
+                message: "no name; record skipped".into(),
+            });
             return;
         }
         for d in &r.dobs {
@@ -286,28 +320,51 @@ impl Parser {
                 let from = PartialDate::parse(d.get("FROM_YEAR"));
                 let to = PartialDate::parse(d.get("TO_YEAR"));
                 match (from, to) {
-                    (Some(f), Some(t)) => Some(BirthDate { from: f.min(t), to: f.max(t), circa }),
-                    (Some(x), None) | (None, Some(x)) => Some(BirthDate { from: x, to: x, circa }),
+                    (Some(f), Some(t)) => Some(BirthDate {
+                        from: f.min(t),
+                        to: f.max(t),
+                        circa,
+                    }),
+                    (Some(x), None) | (None, Some(x)) => Some(BirthDate {
+                        from: x,
+                        to: x,
+                        circa,
+                    }),
                     _ => None,
                 }
             } else {
                 PartialDate::parse(d.get("DATE"))
                     .or_else(|| PartialDate::parse(d.get("YEAR")))
-                    .map(|x| BirthDate { from: x, to: x, circa })
+                    .map(|x| BirthDate {
+                        from: x,
+                        to: x,
+                        circa,
+                    })
             };
             match bd {
                 Some(bd) => ent.add_birth_date(bd),
-                None if d.fields.iter().any(|(k, _)| *k != "TYPE_OF_DATE" && *k != "NOTE") => {
+                None if d
+                    .fields
+                    .iter()
+                    .any(|(k, _)| *k != "TYPE_OF_DATE" && *k != "NOTE") =>
+                {
                     self.warnings.push(Warning {
                         record: record_label.clone(),
                         message: format!(
                             "unreadable date of birth {:?}; kept in remarks",
-                            d.fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>()
+                            d.fields
+                                .iter()
+                                .map(|(k, v)| format!("{k}={v}"))
+                                .collect::<Vec<_>>()
                         ),
                     });
                     ent.add_remark(&format!(
                         "date of birth: {}",
-                        d.fields.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" ")
+                        d.fields
+                            .iter()
+                            .map(|(_, v)| v.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
                     ));
                 }
                 None => {}
@@ -351,7 +408,11 @@ impl Parser {
             let mut note = Vec::new();
             for k in ["DATE_OF_ISSUE", "CITY_OF_ISSUE", "NOTE"] {
                 if !d.get(k).is_empty() {
-                    note.push(format!("{}: {}", k.to_lowercase().replace('_', " "), d.get(k)));
+                    note.push(format!(
+                        "{}: {}",
+                        k.to_lowercase().replace('_', " "),
+                        d.get(k)
+                    ));
                 }
             }
             let note = note.join("; ");
@@ -397,7 +458,10 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<WatchList, Error> {
         return Err(Error::invalid(
             origin,
             "document",
-            format!("root element is <{}>, not <CONSOLIDATED_LIST>", String::from_utf8_lossy(&root)),
+            format!(
+                "root element is <{}>, not <CONSOLIDATED_LIST>",
+                String::from_utf8_lossy(&root)
+            ),
         ));
     }
     Ok(WatchList {

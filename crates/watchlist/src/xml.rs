@@ -5,8 +5,8 @@
 //! pass with almost no allocation. Each parser is a [`Handler`] that sees element starts (with
 //! attributes) and element ends (with their text).
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 use crate::error::Error;
 
@@ -37,7 +37,11 @@ impl Path {
     /// The local name at 0-based level `i` (0 = root).
     pub fn at(&self, i: usize) -> &[u8] {
         let end = self.ends.get(i).copied().unwrap_or(0);
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
         self.buf.get(start..end).unwrap_or(&[])
     }
 
@@ -98,7 +102,10 @@ impl<'a> Attrs<'a> {
 
     /// The trimmed value of attribute `name`, or "" when absent.
     pub fn get(&self, name: &[u8]) -> &str {
-        self.items.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| v.trim())
+        self.items
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or("", |(_, v)| v.trim())
     }
 }
 
@@ -213,7 +220,10 @@ pub(crate) fn walk<H: Handler>(bytes: &[u8], origin: &str, h: &mut H) -> Result<
 
 /// The local name of the root element and the value of `attr_name` on it, read from the
 /// first few KB; used by format detection.
-pub(crate) fn root_element(bytes: &[u8]) -> Option<(Vec<u8>, Vec<(Vec<u8>, String)>)> {
+/// An element's local name and its attributes (name, value).
+pub(crate) type RootElement = (Vec<u8>, Vec<(Vec<u8>, String)>);
+
+pub(crate) fn root_element(bytes: &[u8]) -> Option<RootElement> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let mut reader = Reader::from_reader(head);
     loop {
@@ -226,7 +236,9 @@ pub(crate) fn root_element(bytes: &[u8]) -> Option<(Vec<u8>, Vec<(Vec<u8>, Strin
                     .map(|a| {
                         (
                             a.key.as_ref().to_vec(),
-                            a.unescape_value().map(|v| v.into_owned()).unwrap_or_default(),
+                            a.unescape_value()
+                                .map(|v| v.into_owned())
+                                .unwrap_or_default(),
                         )
                     })
                     .collect();

@@ -2,12 +2,16 @@
 //! official files) are mutated, truncated and spliced with arbitrary bytes; every parser must
 //! return a list or an error, and errors must name the origin.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use proptest::prelude::*;
 
 fn data(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -30,7 +34,11 @@ fn check(bytes: &[u8]) {
             for e in &list.entities {
                 assert!(!e.id.is_empty());
                 assert!(!e.names.is_empty(), "entity {} without names", e.id);
-                assert!(e.names.iter().all(|n| !n.value.is_empty() && n.value.trim() == n.value));
+                assert!(
+                    e.names
+                        .iter()
+                        .all(|n| !n.value.is_empty() && n.value.trim() == n.value)
+                );
             }
             let _ = list.summary();
         }
@@ -52,10 +60,17 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
     prop::collection::vec(
         prop_oneof![
             (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Replace(i, b)),
-            (any::<usize>(), prop::collection::vec(any::<u8>(), 1..12)).prop_map(|(i, b)| Edit::Insert(i, b)),
+            (any::<usize>(), prop::collection::vec(any::<u8>(), 1..12))
+                .prop_map(|(i, b)| Edit::Insert(i, b)),
             (any::<usize>(), 1usize..64).prop_map(|(i, n)| Edit::Delete(i, n)),
             // Structural bytes are where parsers break.
-            (any::<usize>(), prop::sample::select(vec![b'<', b'>', b'"', b',', b'\n', b'&', b'/', b'{', b'}', b';', b'(', b')', 0xd8, 0xff]))
+            (
+                any::<usize>(),
+                prop::sample::select(vec![
+                    b'<', b'>', b'"', b',', b'\n', b'&', b'/', b'{', b'}', b';', b'(', b')', 0xd8,
+                    0xff
+                ])
+            )
                 .prop_map(|(i, b)| Edit::Replace(i, b)),
         ],
         1..10,
@@ -153,8 +168,17 @@ fn ofac_csv_sets_with_mutated_side_files_never_panic() {
     let com = data("ofac_cons_sample/cons_comments.csv");
     let mut runner = proptest::test_runner::TestRunner::default();
     let result = runner.run(&(edits(), edits(), edits()), |(e1, e2, e3)| {
-        let (a, b, c) = (apply(add.clone(), &e1), apply(alt.clone(), &e2), apply(com.clone(), &e3));
-        let set = watchlist::ofac_csv::CsvSet { primary: &prim, addresses: Some(&a), alt_names: Some(&b), comments: Some(&c) };
+        let (a, b, c) = (
+            apply(add.clone(), &e1),
+            apply(alt.clone(), &e2),
+            apply(com.clone(), &e3),
+        );
+        let set = watchlist::ofac_csv::CsvSet {
+            primary: &prim,
+            addresses: Some(&a),
+            alt_names: Some(&b),
+            comments: Some(&c),
+        };
         let _ = watchlist::ofac_csv::parse_set(set, true, "prop");
         Ok(())
     });

@@ -40,7 +40,11 @@ fn guess_schema(a: &str, b: &str) -> NameType {
             .iter()
             .any(|t| t.kind() == TokenKind::LegalForm)
     };
-    if has_form(a) || has_form(b) { NameType::Organization } else { NameType::Person }
+    if has_form(a) || has_form(b) {
+        NameType::Organization
+    } else {
+        NameType::Person
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -52,7 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let c = name_matching::prepare(&args.name_b, ty);
     for (label, name, p) in [("NAME A", &args.name_a, &q), ("NAME B", &args.name_b, &c)] {
         if p.is_empty() {
-            bail!("{label} {name:?} has no letters or digits left after normalisation; nothing to compare");
+            bail!(
+                "{label} {name:?} has no letters or digits left after normalisation; nothing to compare"
+            );
         }
     }
     let cmp = name_matching::compare(&q, &c);

@@ -59,7 +59,13 @@ async fn open(database: &str) -> anyhow::Result<store::Store> {
 
 async fn run_async(c: KeysCommand) -> anyhow::Result<()> {
     match c {
-        KeysCommand::Create { member, role, label, database, json } => {
+        KeysCommand::Create {
+            member,
+            role,
+            label,
+            database,
+            json,
+        } => {
             let role = store::Role::parse(&role).context("unknown role")?;
             let s = open(&database).await?;
             let k = s.create_key(&member, role, label.as_deref(), "cli").await?;
@@ -77,20 +83,31 @@ async fn run_async(c: KeysCommand) -> anyhow::Result<()> {
                 k.info.role, k.info.id, k.info.member_name
             );
         }
-        KeysCommand::List { member, database, json } => {
+        KeysCommand::List {
+            member,
+            database,
+            json,
+        } => {
             let s = open(&database).await?;
             let keys = s.list_keys(member.as_deref()).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&keys)?);
             } else {
-                println!("{:<18} {:<24} {:<9} {:<26} {:<10} label", "key id", "member", "role", "created", "status");
+                println!(
+                    "{:<18} {:<24} {:<9} {:<26} {:<10} label",
+                    "key id", "member", "role", "created", "status"
+                );
                 for k in keys {
-                    let status = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                    let status = if k.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
                     println!(
                         "{:<18} {:<24} {:<9} {:<26} {:<10} {}",
                         k.id,
                         k.member_name,
-                        k.role,
+                        k.role.as_str(),
                         k.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
                         status,
                         k.label.unwrap_or_default()

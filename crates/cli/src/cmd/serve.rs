@@ -36,7 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(w) = args.workers {
         rt.worker_threads(w.max(1));
     }
-    rt.build().context("starting the async runtime")?.block_on(serve(args))
+    rt.build()
+        .context("starting the async runtime")?
+        .block_on(serve(args))
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
@@ -46,9 +48,15 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let paths = args.lists.clone();
     let loader: server::ListLoader =
         Arc::new(move || common::load_lists(&paths).map_err(|e| format!("{e:#}")));
-    let mut options = server::Options { max_body_bytes: args.max_body_bytes, ..Default::default() };
+    let mut options = server::Options {
+        max_body_bytes: args.max_body_bytes,
+        ..Default::default()
+    };
     if let Some(t) = args.threshold {
-        anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1, got {t}");
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&t),
+            "--threshold must be between 0 and 1, got {t}"
+        );
         options.matcher.threshold = t;
     }
     let state = server::AppState::new(store.clone(), loader, options)
@@ -69,7 +77,9 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         live.lists.len(),
     );
     drop(live);
-    server::serve(listener, state, shutdown()).await.context("serving HTTP")?;
+    server::serve(listener, state, shutdown())
+        .await
+        .context("serving HTTP")?;
     eprintln!("raqib serve: stopped");
     Ok(())
 }

@@ -37,7 +37,11 @@ pub(crate) fn normalise(s: &str) -> (String, bool) {
 /// (at least two letters): `البغدادي` → `بغدادي`. Returns `None` when there is no article.
 pub(crate) fn strip_article(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("ال")?;
-    if rest.chars().count() >= 2 { Some(rest) } else { None }
+    if rest.chars().count() >= 2 {
+        Some(rest)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Text normalisation and tokenisation: raw name → script-tagged tokens.
 //!
 //! Steps, in order (each in its own file):
-//! 1. [`unicode`]: NFKC; remove bidi, zero-width and other format marks, tatweel and harakat;
+//! 1. `unicode`: NFKC; remove bidi, zero-width and other format marks, tatweel and harakat;
 //!    apostrophes and ʿ ʾ ‘ ’ are deleted inside words (`Sa'id` → `said`), every other
 //!    punctuation mark separates tokens; Arabic-Indic digits become ASCII digits.
 //! 2. tokenise on separators and on script changes (`Aliعلي` → `Ali`, `علي`).
-//! 3. per token: [`latin::fold`] (case, diacritics, Turkish ı/İ, ş→sh, ç→ch, ğ→gh),
-//!    [`arabic::normalise`] (alef forms, ta marbuta, alef maqsura, Persian/Urdu letters), or
-//!    [`cyrillic::transliterate`] / [`greek::transliterate`] into folded Latin.
+//! 3. per token: `latin::fold` (case, diacritics, Turkish ı/İ, ş→sh, ç→ch, ğ→gh),
+//!    `arabic::normalise` (alef forms, ta marbuta, alef maqsura, Persian/Urdu letters), or
+//!    `cyrillic::transliterate` / `greek::transliterate` into folded Latin.
 
 pub(crate) mod arabic;
 pub(crate) mod cyrillic;

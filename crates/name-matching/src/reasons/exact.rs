@@ -22,3 +22,23 @@ pub(crate) fn check(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         Some((1.0, MatchHow::Transliteration))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NameType::Person;
+    use crate::reasons::tok;
+
+    #[test]
+    fn same_text_is_exact_and_cross_script_is_transliteration() {
+        assert_eq!(
+            check(&tok("İbrahim", Person), &tok("IBRAHIM", Person)),
+            Some((1.0, MatchHow::Exact))
+        );
+        assert_eq!(
+            check(&tok("Иван", Person), &tok("Ivan", Person)),
+            Some((1.0, MatchHow::Transliteration))
+        );
+        assert_eq!(check(&tok("Ivan", Person), &tok("Iwan", Person)), None);
+    }
+}

@@ -9,7 +9,7 @@
 //! first word is a particle (`bin`, `abd`, `abu`, `al`, ...); then the joined form must have the same coarse
 //! consonant key and a similarity of at least [`MIN_SIMILARITY`].
 
-use super::{writing, MatchHow};
+use super::{MatchHow, writing};
 use crate::distance;
 use crate::normalize::Script;
 use crate::phonetic::{encode_arabic, encode_latin};
@@ -26,11 +26,19 @@ pub const MIN_SIMILARITY: f32 = 0.9;
 
 /// Compares `one` with `a` and `b` joined.
 pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)> {
-    if [one.kind, a.kind, b.kind].iter().any(|k| *k != TokenKind::Name) || a.script != b.script {
+    if [one.kind, a.kind, b.kind]
+        .iter()
+        .any(|k| *k != TokenKind::Name)
+        || a.script != b.script
+    {
         return None;
     }
     // cheap pre-filter: the joined coarse key starts like `one` and has about its length
-    let (k1, ka, kb) = (one.coarse.as_bytes(), a.coarse.as_bytes(), b.coarse.as_bytes());
+    let (k1, ka, kb) = (
+        one.coarse.as_bytes(),
+        a.coarse.as_bytes(),
+        b.coarse.as_bytes(),
+    );
     if !k1.is_empty() && !ka.is_empty() {
         if k1.first() != ka.first() && one.coarse_alt.is_none() && a.coarse_alt.is_none() {
             return None;
@@ -48,7 +56,9 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
         Script::Arabic if joined == one.text => return Some((1.0, MatchHow::Fused)),
         Script::Arabic => encode_arabic(&joined, false),
         Script::Other => return (joined == one.text).then_some((1.0, MatchHow::Fused)),
-        _ if joined.replace('-', "") == one.text.replace('-', "") => return Some((1.0, MatchHow::Fused)),
+        _ if joined.replace('-', "") == one.text.replace('-', "") => {
+            return Some((1.0, MatchHow::Fused));
+        }
         _ => encode_latin(&joined),
     };
     // within one script, a spelling difference is only tolerated when the first word is a
@@ -64,4 +74,31 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
     }
     let sim = distance::similarity(&one.form, writing(one), &form, writing(a));
     (sim >= MIN_SIMILARITY).then_some((sim, MatchHow::Fused))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NameType::Person;
+    use crate::prepare;
+
+    #[test]
+    fn particle_written_together_matches_two_words() {
+        let one = prepare("Binladin", Person);
+        // "Bin" leads the name, so the particle rule keeps it as a token
+        let two = prepare("Bin Ladin", Person);
+        let t = two.tokens();
+        assert_eq!(
+            check(&one.tokens()[0], &t[0], &t[1]).map(|x| x.1),
+            Some(MatchHow::Fused)
+        );
+    }
+
+    #[test]
+    fn two_full_words_must_join_exactly() {
+        let one = prepare("Mekele", Person);
+        let two = prepare("Mike Lee", Person);
+        let t = two.tokens();
+        assert_eq!(check(&one.tokens()[0], &t[0], &t[1]), None);
+    }
 }

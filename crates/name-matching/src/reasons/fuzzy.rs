@@ -26,3 +26,35 @@ pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
     let n = q.skeleton.len().min(c.skeleton.len());
     (sim >= min_similarity(n)).then_some((sim * 0.97, MatchHow::Fuzzy))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NameType::Person;
+    use crate::reasons::{compare_tokens, tok};
+
+    #[test]
+    fn tolerance_grows_with_length() {
+        assert!(min_similarity(2) > min_similarity(3));
+        assert!(min_similarity(3) > min_similarity(6));
+    }
+
+    #[test]
+    fn a_typo_in_a_long_name_is_fuzzy() {
+        let r = compare_tokens(&tok("Zawahiri", Person), &tok("Zawahirri", Person));
+        assert!(r.is_some());
+        let r = compare_tokens(&tok("Bahgdadi", Person), &tok("Baghdadi", Person));
+        assert!(
+            matches!(r, Some((_, MatchHow::Fuzzy | MatchHow::Transliteration))),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_different_short_name_is_not_fuzzy() {
+        assert_eq!(
+            compare_tokens(&tok("Ali", Person), &tok("Ari", Person)),
+            None
+        );
+    }
+}

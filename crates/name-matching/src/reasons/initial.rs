@@ -25,7 +25,10 @@ pub(crate) fn check(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     };
     let letter = init.text.chars().next()?;
     if name.script != Script::Arabic {
-        return name.text.starts_with(letter).then_some((0.9, MatchHow::Initial));
+        return name
+            .text
+            .starts_with(letter)
+            .then_some((0.9, MatchHow::Initial));
     }
     // Arabic: compare with the first consonant class of the name
     let first = name.form.iter().copied().find(|&k| !is_vowel(k))?;
@@ -36,4 +39,33 @@ pub(crate) fn check(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         None => false,
     };
     ok.then_some((0.8, MatchHow::Initial))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NameType::Person;
+    use crate::prepare;
+
+    #[test]
+    fn initial_matches_a_name_with_its_letter() {
+        let q = prepare("J. Smith", Person);
+        let c = prepare("John Smith", Person);
+        assert_eq!(
+            check(&q.tokens()[0], &c.tokens()[0]),
+            Some((0.9, MatchHow::Initial))
+        );
+        let d = prepare("Peter Smith", Person);
+        assert_eq!(check(&q.tokens()[0], &d.tokens()[0]), None);
+    }
+
+    #[test]
+    fn initial_matches_an_arabic_name_by_its_first_consonant() {
+        let q = prepare("M. Yusuf", Person);
+        let c = prepare("محمد يوسف", Person);
+        assert_eq!(
+            check(&q.tokens()[0], &c.tokens()[0]),
+            Some((0.8, MatchHow::Initial))
+        );
+    }
 }

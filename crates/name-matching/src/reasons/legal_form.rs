@@ -17,7 +17,11 @@ pub(crate) fn check(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         return None;
     }
     let (a, b) = (q.canonical?, c.canonical?);
-    if a == b || RELATED.iter().any(|&(x, y)| (x, y) == (a, b) || (y, x) == (a, b)) {
+    if a == b
+        || RELATED
+            .iter()
+            .any(|&(x, y)| (x, y) == (a, b) || (y, x) == (a, b))
+    {
         Some((1.0, MatchHow::LegalForm))
     } else if COMPANY.contains(&a) && COMPANY.contains(&b) {
         // both say "a company", of different legal types (Co vs LLC): lists and translations
@@ -32,8 +36,50 @@ pub(crate) fn check(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
 pub const DIFFERENT_TYPE: f32 = 0.8;
 
 /// Classes that all mean "a company".
-const COMPANY: &[&str] = &["ltd", "co", "corp", "inc", "llc", "llp", "plc", "gmbh", "sa", "fze", "pvt", "tic"];
+const COMPANY: &[&str] = &[
+    "ltd", "co", "corp", "inc", "llc", "llp", "plc", "gmbh", "sa", "fze", "pvt", "tic",
+];
 
 /// Classes that translate one another across languages (مؤسسة is both "establishment" and
 /// "foundation"; "company" and "corporation" are used interchangeably in translations).
-const RELATED: &[(&str, &str)] = &[("est", "foundation"), ("co", "corp"), ("charity", "foundation")];
+const RELATED: &[(&str, &str)] = &[
+    ("est", "foundation"),
+    ("co", "corp"),
+    ("charity", "foundation"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NameType::Organization;
+    use crate::prepare;
+
+    fn form(s: &str) -> Token {
+        prepare(s, Organization)
+            .tokens()
+            .last()
+            .cloned()
+            .expect("a token")
+    }
+
+    #[test]
+    fn same_class_matches_across_spellings_and_scripts() {
+        assert_eq!(
+            check(&form("Nur Ltd"), &form("Nur Limited")),
+            Some((1.0, MatchHow::LegalForm))
+        );
+        assert_eq!(
+            check(&form("Nur Co"), &form("النور شركة")),
+            Some((1.0, MatchHow::LegalForm))
+        );
+    }
+
+    #[test]
+    fn different_company_types_match_weaker_and_other_classes_not_at_all() {
+        assert_eq!(
+            check(&form("Nur Co"), &form("Nur LLC")),
+            Some((DIFFERENT_TYPE, MatchHow::LegalForm))
+        );
+        assert_eq!(check(&form("Nur Bank"), &form("Nur LLC")), None);
+    }
+}

@@ -1,9 +1,9 @@
 //! Match reasons: how one query token can align with one list token.
 //!
-//! Each reason lives in its own file with its parameters. [`compare_tokens`] tries them from
+//! Each reason lives in its own file with its parameters. `compare_tokens` tries them from
 //! the strongest to the weakest evidence and returns the first that holds:
-//! [`exact`] → [`legal_form`] → [`initial`] → [`transliteration`] → [`phonetic`] → [`fuzzy`].
-//! [`fused`] works on two tokens at once and is run by the aligner.
+//! `exact` → `legal_form` → `initial` → `transliteration` → `phonetic` → `fuzzy`.
+//! `fused` works on two tokens at once and is run by the aligner.
 
 pub(crate) mod exact;
 pub(crate) mod fused;
@@ -64,9 +64,21 @@ pub(crate) fn writing(t: &Token) -> Writing {
     }
 }
 
+/// The kind of `abd`/`abu` compound prefix (0 = abd, 1 = abu) and the form after it
+/// (`abd-rahman` → `rahman`), if any.
+fn compound_rest(t: &Token) -> Option<(u8, &[u8])> {
+    let kind = if t.text.starts_with("abd-") || t.text.starts_with("عبد") {
+        0
+    } else if t.text.starts_with("abu-") || t.text.starts_with("ابو") {
+        1
+    } else {
+        return None;
+    };
+    (t.form.len() > 4 && t.form[1] == b'b').then(|| (kind, &t.form[3..]))
+}
+
 /// No reason accepts a similarity below this (the DP stops early under it).
 const MIN_ANY: f32 = 0.7;
-
 
 /// True when the coarse keys agree (including the alternative reading of a Latin `c`).
 pub(crate) fn coarse_equal(q: &Token, c: &Token) -> bool {
@@ -98,8 +110,12 @@ pub(crate) fn plausible(q: &Token, c: &Token) -> bool {
     }
     let ends = |x: &[u8], y: &[u8]| x.first() == y.first() || x.last() == y.last();
     ends(a, b)
-        || q.coarse_alt.as_deref().is_some_and(|x| ends(x.as_bytes(), b))
-        || c.coarse_alt.as_deref().is_some_and(|y| ends(a, y.as_bytes()))
+        || q.coarse_alt
+            .as_deref()
+            .is_some_and(|x| ends(x.as_bytes(), b))
+        || c.coarse_alt
+            .as_deref()
+            .is_some_and(|y| ends(a, y.as_bytes()))
 }
 
 /// Compares two tokens; `None` when they do not match by any reason.
@@ -125,10 +141,23 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     if transliteration::known_variants(q, c) {
         return Some((transliteration::KNOWN, MatchHow::Transliteration));
     }
+    let (wq, wc) = (writing(q), writing(c));
+    // "servant of X" and "father of X" are different names, however close the spelling
+    if let (Some((ka, _)), Some((kb, _))) = (compound_rest(q), compound_rest(c))
+        && ka != kb
+    {
+        return None;
+    }
     let sim = if q.form == c.form {
         1.0
+    } else if let (Some((ka, a)), Some((kb, b))) = (compound_rest(q), compound_rest(c))
+        && ka == kb
+    {
+        // `Abd al-Manan` vs `Abd al-Muthana`: the shared `abd`/`abu` says nothing, compare
+        // what follows it
+        let norm = distance::mass(a, wq, wc).max(distance::mass(b, wc, wq));
+        distance::similarity_at_least_norm(a, wq, b, wc, MIN_ANY, norm)?
     } else {
-        let (wq, wc) = (writing(q), writing(c));
         let norm = q.mass[wc as usize].max(c.mass[wq as usize]);
         distance::similarity_at_least_norm(&q.form, wq, &c.form, wc, MIN_ANY, norm)?
     };
@@ -139,4 +168,10 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         return Some(r);
     }
     fuzzy::check(q, c, sim)
+}
+
+/// Helpers for the reason tests: one prepared token.
+#[cfg(test)]
+pub(crate) fn tok(s: &str, ty: crate::NameType) -> Token {
+    crate::prepare(s, ty).tokens()[0].clone()
 }

@@ -38,3 +38,15 @@ pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
     }
     Some((sim.max(FLOOR).min(sim + 0.1), MatchHow::Phonetic))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metaphone_codes_latin_words_only() {
+        assert_eq!(metaphone("philips").as_deref(), Some("FLPS"));
+        assert_eq!(metaphone("abd-rahman"), None);
+        assert_eq!(metaphone(""), None);
+    }
+}

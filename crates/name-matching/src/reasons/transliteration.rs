@@ -13,7 +13,7 @@
 //! [`CROSS_SCRIPT_CAP`] because Arabic script does not write short vowels (`عمر` could be
 //! Omar or Amir).
 
-use super::{coarse_equal, writing, MatchHow};
+use super::{MatchHow, coarse_equal, writing};
 use crate::token::Token;
 
 /// Lowest similarity for a same-script spelling variant.
@@ -52,12 +52,64 @@ pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
             } else {
                 !c.groups.is_empty()
             };
-            let cap = if arabic_known { KNOWN_OTHER_SPELLING_CAP } else { CROSS_SCRIPT_CAP };
+            let cap = if arabic_known {
+                KNOWN_OTHER_SPELLING_CAP
+            } else {
+                CROSS_SCRIPT_CAP
+            };
             return Some((sim.min(cap), MatchHow::Transliteration));
         }
         return None;
     }
     // short skeletons (one or two consonants) need near-identical vowels too
-    let min = if q.skeleton.len() <= 2 { 0.8 } else { MIN_SAME_SCRIPT };
+    let min = if q.skeleton.len() <= 2 {
+        0.8
+    } else {
+        MIN_SAME_SCRIPT
+    };
     (sim >= min).then_some((sim, MatchHow::Transliteration))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::NameType::Person;
+    use crate::reasons::{MatchHow, compare_tokens, tok};
+
+    fn how(a: &str, b: &str) -> Option<(f32, MatchHow)> {
+        compare_tokens(&tok(a, Person), &tok(b, Person))
+    }
+
+    #[test]
+    fn dictionary_spellings_match_across_scripts() {
+        let (s, h) = how("عثمان", "Osman").expect("match");
+        assert_eq!(h, MatchHow::Transliteration);
+        assert!(s >= super::KNOWN);
+    }
+
+    #[test]
+    fn romanisation_habits_are_transliterations() {
+        for (a, b) in [
+            ("Qasim", "Kasim"),
+            ("Khalid", "Halit"),
+            ("Dhiya", "Ziya"),
+            ("Yusuf", "Youssef"),
+        ] {
+            assert_eq!(
+                how(a, b).map(|x| x.1),
+                Some(MatchHow::Transliteration),
+                "{a} {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn undictionaried_arabic_is_capped_below_known_spellings() {
+        let (s, _) = how("بغداديين", "Baghdadiyin").expect("match");
+        assert!(s <= super::CROSS_SCRIPT_CAP);
+    }
+
+    #[test]
+    fn short_names_need_close_vowels() {
+        assert_eq!(how("Amir", "Omar"), None);
+    }
 }

@@ -63,19 +63,28 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>, person: bool)
             let _ = person;
             if next_is_name && is_latin_article(&w[i].text, &w[i + 1].text) {
                 let t = w.remove(i);
-                removed.push(Removed { text: t.original, kind: RemovedKind::Article });
+                removed.push(Removed {
+                    text: t.original,
+                    kind: RemovedKind::Article,
+                });
                 continue;
             }
         } else if w[i].script == crate::normalize::Script::Arabic {
             if w[i].text == "ال" && i + 1 < w.len() {
                 let t = w.remove(i);
-                removed.push(Removed { text: t.original, kind: RemovedKind::Article });
+                removed.push(Removed {
+                    text: t.original,
+                    kind: RemovedKind::Article,
+                });
                 continue;
             }
             if let Some(rest) = arabic::strip_article(&w[i].text) {
                 let rest = rest.to_string();
                 w[i].text = rest;
-                removed.push(Removed { text: "ال".to_string(), kind: RemovedKind::Article });
+                removed.push(Removed {
+                    text: "ال".to_string(),
+                    kind: RemovedKind::Article,
+                });
             }
         }
         i += 1;
@@ -97,7 +106,10 @@ mod tests {
     #[test]
     fn removes_al_and_el_in_every_spelling() {
         assert_eq!(run("Abu Bakr al-Baghdadi"), vec!["abu", "bakr", "baghdadi"]);
-        assert_eq!(run("Abou Bakr El Baghdadi"), vec!["abou", "bakr", "baghdadi"]);
+        assert_eq!(
+            run("Abou Bakr El Baghdadi"),
+            vec!["abou", "bakr", "baghdadi"]
+        );
     }
 
     #[test]

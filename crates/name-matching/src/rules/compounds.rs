@@ -22,21 +22,29 @@ const ABD_LATIN: &[&str] = &[
     "abder", "abdus", "abdou", "abdoel",
 ];
 /// Connectives between `abd` and the name inside one Latin token, longest first.
-const ABD_LINK: &[&str] = &["oul", "ul", "el", "al", "ol", "il", "ou", "u", "e", "a", "o", "i"];
-const ABU_LATIN: &[&str] = &["abu", "abou", "abo", "ebu", "abi", "aboo", "ebou", "abul", "abdu"];
+const ABD_LINK: &[&str] = &[
+    "oul", "ul", "el", "al", "ol", "il", "ou", "u", "e", "a", "o", "i",
+];
+const ABU_LATIN: &[&str] = &[
+    "abu", "abou", "abo", "ebu", "abi", "aboo", "ebou", "abul", "abdu",
+];
 const ABU_ARABIC: &[&str] = &["ابو", "ابي", "ابا"];
-const DIN_LATIN: &[&str] = &["din", "deen", "dine", "ddin", "ddine", "eddin", "eddine", "uddin", "uddeen"];
-const DIN_SUFFIX: &[&str] = &["uddin", "eddine", "eddin", "addin", "iddin", "uddeen", "eddeen", "oddin"];
+const DIN_LATIN: &[&str] = &[
+    "din", "deen", "dine", "ddin", "ddine", "eddin", "eddine", "uddin", "uddeen",
+];
+const DIN_SUFFIX: &[&str] = &[
+    "uddin", "eddine", "eddin", "addin", "iddin", "uddeen", "eddeen", "oddin",
+];
 const ALLAH_LATIN: &[&str] = &["allah", "ullah", "ollah", "illah", "alla", "ulla", "olla"];
 
 /// Splits a fused Latin `abd...` token into `abd` + rest (article and link vowel removed).
 fn abd_single(t: &str) -> Option<String> {
     let rest = t.strip_prefix("abd")?;
     for link in ABD_LINK {
-        if let Some(r) = rest.strip_prefix(link) {
-            if r.len() >= 3 {
-                return Some(format!("abd-{r}"));
-            }
+        if let Some(r) = rest.strip_prefix(link)
+            && r.len() >= 3
+        {
+            return Some(format!("abd-{r}"));
         }
     }
     None
@@ -46,10 +54,10 @@ fn abd_single(t: &str) -> Option<String> {
 /// `rahman`), keeping at least three letters.
 fn strip_joined_article(t: &str) -> &str {
     for a in ["al", "el", "ul"] {
-        if let Some(r) = t.strip_prefix(a) {
-            if r.len() >= 3 {
-                return r;
-            }
+        if let Some(r) = t.strip_prefix(a)
+            && r.len() >= 3
+        {
+            return r;
         }
     }
     t
@@ -113,7 +121,9 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
             let t = w[i].text.clone();
             if next_ok && t == "عبد" {
                 let n = w[i + 1].text.clone();
-                let n = crate::normalize::arabic::strip_article(&n).unwrap_or(&n).to_string();
+                let n = crate::normalize::arabic::strip_article(&n)
+                    .unwrap_or(&n)
+                    .to_string();
                 fuse(w, i, format!("عبد{n}"));
                 i += 1;
                 continue;
@@ -129,15 +139,15 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
                 i += 1;
                 continue;
             }
-            if next_ok && w[i + 1].text == "الله" || next_ok && w[i + 1].text == "له" {
+            if next_ok && (w[i + 1].text == "الله" || w[i + 1].text == "له") {
                 fuse(w, i, format!("{t}له"));
                 i += 1;
                 continue;
             }
-            if let Some(rest) = t.strip_prefix("عبدال") {
-                if rest.chars().count() >= 2 {
-                    w[i].text = format!("عبد{rest}");
-                }
+            if let Some(rest) = t.strip_prefix("عبدال")
+                && rest.chars().count() >= 2
+            {
+                w[i].text = format!("عبد{rest}");
             }
         }
         i += 1;
@@ -146,10 +156,11 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
 
 fn abu_single(t: &str) -> Option<String> {
     for p in ["abou", "abul", "ebou", "abu", "ebu"] {
-        if let Some(r) = t.strip_prefix(p) {
-            if r.len() >= 4 && p != "abu" {
-                return Some(format!("abu-{r}"));
-            }
+        if let Some(r) = t.strip_prefix(p)
+            && r.len() >= 4
+            && p != "abu"
+        {
+            return Some(format!("abu-{r}"));
         }
     }
     None
@@ -157,10 +168,10 @@ fn abu_single(t: &str) -> Option<String> {
 
 fn din_single(t: &str) -> Option<String> {
     for s in DIN_SUFFIX {
-        if let Some(r) = t.strip_suffix(s) {
-            if r.len() >= 2 {
-                return Some(format!("{r}-din"));
-            }
+        if let Some(r) = t.strip_suffix(s)
+            && r.len() >= 2
+        {
+            return Some(format!("{r}-din"));
         }
     }
     None
@@ -181,7 +192,14 @@ mod tests {
 
     #[test]
     fn abd_compounds_fuse_alike() {
-        for s in ["Abd al-Rahman", "Abdul Rahman", "Abdel Rahman", "Abdurrahman", "Abdulrahman", "Abd ar-Rahman"] {
+        for s in [
+            "Abd al-Rahman",
+            "Abdul Rahman",
+            "Abdel Rahman",
+            "Abdurrahman",
+            "Abdulrahman",
+            "Abd ar-Rahman",
+        ] {
             let t = run(s);
             assert_eq!(t.len(), 1, "{s}");
             assert!(t[0] == "abd-rahman" || t[0] == "abd-rrahman", "{s}: {t:?}");

@@ -14,22 +14,118 @@ use super::{Removed, RemovedKind, Work};
 
 /// Folded Latin honorifics.
 const LATIN: &[&str] = &[
-    "sheikh", "shaykh", "shaikh", "sheik", "shaik", "shayk", "sheykh", "cheikh", "cheick",
-    "cheik", "shekh", "sheikha", "shaykha", "mullah", "mulla", "molla", "mollah", "moulla",
-    "haji", "hajji", "hadji", "hajj", "haj", "alhaji", "alhajj", "elhadj", "hadj", "imam", "emir",
-    "maulana", "mawlana", "moulana", "molana", "maulvi", "mawlawi", "mawlavi", "maulavi",
-    "moulvi", "molvi", "mevlevi", "qari", "mufti", "ayatollah", "ayatullah", "hojatoleslam",
-    "hujjat", "ustadh", "ustad", "ostad", "ustaz", "dr", "doctor", "mr", "mrs", "ms", "miss",
-    "mister", "madam", "sir", "prof", "professor", "eng", "engr", "engineer", "gen", "general",
-    "col", "colonel", "maj", "major", "capt", "captain", "lt", "lieutenant", "brig",
-    "brigadier", "admiral", "adm", "cmdr", "commander", "sgt", "sergeant",
+    "sheikh",
+    "shaykh",
+    "shaikh",
+    "sheik",
+    "shaik",
+    "shayk",
+    "sheykh",
+    "cheikh",
+    "cheick",
+    "cheik",
+    "shekh",
+    "sheikha",
+    "shaykha",
+    "mullah",
+    "mulla",
+    "molla",
+    "mollah",
+    "moulla",
+    "haji",
+    "hajji",
+    "hadji",
+    "hajj",
+    "haj",
+    "alhaji",
+    "alhajj",
+    "elhadj",
+    "hadj",
+    "imam",
+    "emir",
+    "maulana",
+    "mawlana",
+    "moulana",
+    "molana",
+    "maulvi",
+    "mawlawi",
+    "mawlavi",
+    "maulavi",
+    "moulvi",
+    "molvi",
+    "mevlevi",
+    "qari",
+    "mufti",
+    "ayatollah",
+    "ayatullah",
+    "hojatoleslam",
+    "hujjat",
+    "ustadh",
+    "ustad",
+    "ostad",
+    "ustaz",
+    "dr",
+    "doctor",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mister",
+    "madam",
+    "sir",
+    "prof",
+    "professor",
+    "eng",
+    "engr",
+    "engineer",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "capt",
+    "captain",
+    "lt",
+    "lieutenant",
+    "brig",
+    "brigadier",
+    "admiral",
+    "adm",
+    "cmdr",
+    "commander",
+    "sgt",
+    "sergeant",
 ];
+
+static LATIN_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| LATIN.iter().copied().collect());
 
 /// Normalised Arabic-script honorifics (after [`crate::normalize::arabic::normalise`]).
 const ARABIC: &[&str] = &[
-    "الشيخ", "شيخ", "الحاج", "حاج", "حجي", "ملا", "الملا", "الدكتور", "دكتور", "د", "الامام",
-    "امام", "مولانا", "مولوي", "المولوي", "قاري", "القاري", "المفتي", "مفتي", "المهندس",
-    "مهندس", "الاستاذ", "استاذ",
+    "الشيخ",
+    "شيخ",
+    "الحاج",
+    "حاج",
+    "حجي",
+    "ملا",
+    "الملا",
+    "الدكتور",
+    "دكتور",
+    "د",
+    "الامام",
+    "امام",
+    "مولانا",
+    "مولوي",
+    "المولوي",
+    "قاري",
+    "القاري",
+    "المفتي",
+    "مفتي",
+    "المهندس",
+    "مهندس",
+    "الاستاذ",
+    "استاذ",
 ];
 
 fn is_honorific(t: &Work) -> bool {
@@ -37,7 +133,7 @@ fn is_honorific(t: &Work) -> bool {
         return false;
     }
     if t.latin() {
-        LATIN.contains(&t.text.as_str())
+        LATIN_SET.contains(t.text.as_str())
     } else {
         // "اية الله" (Ayatollah) is two words, handled in `apply`
         ARABIC.contains(&t.text.as_str()) || t.text == "اية"
@@ -56,10 +152,16 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
             // "Ayatollah" in Arabic: اية الله → drop both words
             let two = w[i].text == "اية" && w.get(i + 1).is_some_and(|n| n.text == "الله");
             let t = w.remove(i);
-            removed.push(Removed { text: t.original, kind: RemovedKind::Honorific });
+            removed.push(Removed {
+                text: t.original,
+                kind: RemovedKind::Honorific,
+            });
             if two {
                 let t = w.remove(i);
-                removed.push(Removed { text: t.original, kind: RemovedKind::Honorific });
+                removed.push(Removed {
+                    text: t.original,
+                    kind: RemovedKind::Honorific,
+                });
             }
             continue;
         }
@@ -76,7 +178,10 @@ mod tests {
         let mut w: Vec<Work> = tokenize(s).0.into_iter().map(Work::from_raw).collect();
         let mut r = Vec::new();
         apply(&mut w, &mut r);
-        (w.into_iter().map(|t| t.text).collect(), r.into_iter().map(|r| r.text).collect())
+        (
+            w.into_iter().map(|t| t.text).collect(),
+            r.into_iter().map(|r| r.text).collect(),
+        )
     }
 
     #[test]

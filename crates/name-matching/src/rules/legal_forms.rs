@@ -18,42 +18,201 @@ use crate::token::TokenKind;
 
 /// (class, spellings). Latin spellings are folded; Arabic ones normalised (ة → ه, no article).
 const FORMS: &[(&str, &[&str])] = &[
-    ("ltd", &["ltd", "limited", "ltda", "ltee", "المحدوده", "محدوده"]),
-    ("co", &["co", "company", "companie", "compagnie", "cie", "compania", "companhia", "comp", "شركه", "كومباني"]),
-    ("corp", &["corp", "corporation", "korporatsiya", "korporatsiia"]),
+    (
+        "ltd",
+        &["ltd", "limited", "ltda", "ltee", "المحدوده", "محدوده"],
+    ),
+    (
+        "co",
+        &[
+            "co",
+            "company",
+            "companie",
+            "compagnie",
+            "cie",
+            "compania",
+            "companhia",
+            "comp",
+            "شركه",
+            "كومباني",
+        ],
+    ),
+    (
+        "corp",
+        &["corp", "corporation", "korporatsiya", "korporatsiia"],
+    ),
     ("inc", &["inc", "incorporated"]),
     ("llc", &["llc", "fzllc", "ذمم", "ooo", "tov", "mchj"]),
     ("llp", &["llp", "lp"]),
     ("plc", &["plc"]),
     ("gmbh", &["gmbh", "mbh", "kg", "ag", "kgaa"]),
-    ("sa", &["sa", "sal", "sarl", "sas", "sprl", "spa", "srl", "sl", "sae", "saog", "saoc", "sak", "bsc", "qsc", "psc", "pjsc", "jsc", "ojsc", "cjsc", "oao", "zao", "pao", "ao", "nv", "bv", "ab", "oy", "asa", "kk", "tbk", "pt", "smc", "شمم", "ش"]),
-    ("fze", &["fze", "fzc", "fzco", "fz", "dmcc", "wll", "spc", "offshore"]),
-    ("est", &["est", "establishment", "etablissement", "etablissements", "ets", "مؤسسه"]),
-    ("pvt", &["pvt", "pte", "pty", "private", "sdn", "bhd", "berhad"]),
-    ("tic", &["tic", "ticaret", "sti", "sanayi", "anonim", "sirketi"]),
-    ("trading", &["trading", "trade", "traders", "trader", "commercial", "commerce", "import", "export", "imports", "exports", "تجاره", "للتجاره", "تجاريه", "التجاريه"]),
+    (
+        "sa",
+        &[
+            "sa", "sal", "sarl", "sas", "sprl", "spa", "srl", "sl", "sae", "saog", "saoc", "sak",
+            "bsc", "qsc", "psc", "pjsc", "jsc", "ojsc", "cjsc", "oao", "zao", "pao", "ao", "nv",
+            "bv", "ab", "oy", "asa", "kk", "tbk", "pt", "smc", "شمم", "ش",
+        ],
+    ),
+    (
+        "fze",
+        &["fze", "fzc", "fzco", "fz", "dmcc", "wll", "spc", "offshore"],
+    ),
+    (
+        "est",
+        &[
+            "est",
+            "establishment",
+            "etablissement",
+            "etablissements",
+            "ets",
+            "مؤسسه",
+        ],
+    ),
+    (
+        "pvt",
+        &["pvt", "pte", "pty", "private", "sdn", "bhd", "berhad"],
+    ),
+    (
+        "tic",
+        &["tic", "ticaret", "sti", "sanayi", "anonim", "sirketi"],
+    ),
+    (
+        "trading",
+        &[
+            "trading",
+            "trade",
+            "traders",
+            "trader",
+            "commercial",
+            "commerce",
+            "import",
+            "export",
+            "imports",
+            "exports",
+            "تجاره",
+            "للتجاره",
+            "تجاريه",
+            "التجاريه",
+        ],
+    ),
     ("general", &["general", "gen", "عامه", "العامه"]),
-    ("international", &["international", "intl", "int", "global", "worldwide", "دوليه", "الدوليه", "العالميه"]),
-    ("group", &["group", "grp", "holding", "holdings", "مجموعه", "المجموعه"]),
-    ("industries", &["industries", "industry", "industrial", "manufacturing", "صناعات", "للصناعات"]),
+    (
+        "international",
+        &[
+            "international",
+            "intl",
+            "int",
+            "global",
+            "worldwide",
+            "دوليه",
+            "الدوليه",
+            "العالميه",
+        ],
+    ),
+    (
+        "group",
+        &["group", "grp", "holding", "holdings", "مجموعه", "المجموعه"],
+    ),
+    (
+        "industries",
+        &[
+            "industries",
+            "industry",
+            "industrial",
+            "manufacturing",
+            "صناعات",
+            "للصناعات",
+        ],
+    ),
     ("services", &["services", "service", "خدمات", "للخدمات"]),
-    ("investment", &["investment", "investments", "invest", "استثمار", "للاستثمار"]),
+    (
+        "investment",
+        &["investment", "investments", "invest", "استثمار", "للاستثمار"],
+    ),
     ("enterprise", &["enterprise", "enterprises", "ventures"]),
-    ("foundation", &["foundation", "fondation", "stiftung", "fund", "trust", "waqf", "وقف"]),
-    ("charity", &["charity", "charitable", "relief", "welfare", "humanitarian", "خيريه", "الخيريه", "اغاثه", "الاغاثه", "الانسانيه"]),
-    ("association", &["association", "society", "organization", "organisation", "org", "committee", "council", "union", "league", "جمعيه", "الجمعيه", "هيئه", "منظمه", "لجنه"]),
-    ("institute", &["institute", "center", "centre", "agency", "bureau", "office", "مركز", "معهد"]),
+    (
+        "foundation",
+        &[
+            "foundation",
+            "fondation",
+            "stiftung",
+            "fund",
+            "trust",
+            "waqf",
+            "وقف",
+        ],
+    ),
+    (
+        "charity",
+        &[
+            "charity",
+            "charitable",
+            "relief",
+            "welfare",
+            "humanitarian",
+            "خيريه",
+            "الخيريه",
+            "اغاثه",
+            "الاغاثه",
+            "الانسانيه",
+        ],
+    ),
+    (
+        "association",
+        &[
+            "association",
+            "society",
+            "organization",
+            "organisation",
+            "org",
+            "committee",
+            "council",
+            "union",
+            "league",
+            "جمعيه",
+            "الجمعيه",
+            "هيئه",
+            "منظمه",
+            "لجنه",
+        ],
+    ),
+    (
+        "institute",
+        &[
+            "institute",
+            "center",
+            "centre",
+            "agency",
+            "bureau",
+            "office",
+            "مركز",
+            "معهد",
+        ],
+    ),
     ("bank", &["bank", "banque", "banco", "بنك", "مصرف"]),
 ];
 
-const STOP: &[&str] = &["the", "of", "for", "and", "und", "et", "y", "e", "de", "du", "des", "la", "le", "les", "del", "di", "da", "do", "dos", "das", "و", "في", "لل"];
+const STOP: &[&str] = &[
+    "the", "of", "for", "and", "und", "et", "y", "e", "de", "du", "des", "la", "le", "les", "del",
+    "di", "da", "do", "dos", "das", "و", "في", "لل",
+];
+
+/// Spelling → class, built once from [`FORMS`] (first class wins for a shared spelling).
+static BY_SPELLING: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        for (class, spellings) in FORMS {
+            for s in *spellings {
+                m.entry(*s).or_insert(*class);
+            }
+        }
+        m
+    });
 
 /// The legal-form class of a token text, if any.
 pub(crate) fn class_of(text: &str) -> Option<&'static str> {
-    FORMS
-        .iter()
-        .find(|(_, spellings)| spellings.contains(&text))
-        .map(|(c, _)| *c)
+    BY_SPELLING.get(text).copied()
 }
 
 /// Tags legal forms, sets stop words aside (see module docs).
@@ -70,7 +229,10 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         while i < w.len() {
             if w[i].is_name() && STOP.contains(&w[i].text.as_str()) && w.len() > 1 {
                 let t = w.remove(i);
-                removed.push(Removed { text: t.original, kind: RemovedKind::StopWord });
+                removed.push(Removed {
+                    text: t.original,
+                    kind: RemovedKind::StopWord,
+                });
                 continue;
             }
             i += 1;
@@ -103,13 +265,21 @@ fn join_letter_runs(w: &mut Vec<Work>) {
     let mut i = 0;
     while i < w.len() {
         let mut j = i;
-        while j < w.len() && w[j].is_name() && w[j].text.chars().count() <= 2 && w[j].script == w[i].script {
+        while j < w.len()
+            && w[j].is_name()
+            && w[j].text.chars().count() <= 2
+            && w[j].script == w[i].script
+        {
             j += 1;
         }
         if j - i >= 2 {
             let joined: String = w[i..j].iter().map(|t| t.text.as_str()).collect();
             if class_of(&joined).is_some() {
-                let original = w[i..j].iter().map(|t| t.original.as_str()).collect::<Vec<_>>().join(".");
+                let original = w[i..j]
+                    .iter()
+                    .map(|t| t.original.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".");
                 w[i].text = joined;
                 w[i].original = original;
                 w.drain(i + 1..j);

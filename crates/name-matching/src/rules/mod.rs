@@ -1,12 +1,13 @@
 //! Name rules applied after tokenising, in this order:
-//! 1. [`legal_forms`] (organisations): legal forms and generic descriptors are tagged, not
+//! 1. `legal_forms` (organisations): legal forms and generic descriptors are tagged, not
 //!    dropped, so `X Ltd` still matches `X Limited` on the form and `X` alone at a small cost;
 //!    organisation stop words (`the`, `of`, `for`, `and`, `&`) are set aside.
-//! 2. [`honorifics`] (persons): titles such as Sheikh, Mullah, Haji, Dr are set aside.
-//! 3. [`articles`]: the Arabic article in all its spellings (`al-`, `el `, `ad-Din`, `ال`).
-//! 4. [`particles`] (persons): patronymic links `bin`, `ibn`, `ben`, `bint`, `ould`, `بن`.
-//! 5. [`compounds`]: theophoric and kunya compounds are fused into one token (`Abd al-Rahman`,
+//! 2. `honorifics` (persons): titles such as Sheikh, Mullah, Haji, Dr are set aside.
+//! 3. `articles`: the Arabic article in all its spellings (`al-`, `el `, `ad-Din`, `ال`).
+//! 4. `particles` (persons): patronymic links `bin`, `ibn`, `ben`, `bint`, `ould`, `بن`.
+//! 5. `compounds`: theophoric and kunya compounds are fused into one token (`Abd al-Rahman`,
 //!    `Abdurrahman` and `عبد الرحمن` → one token; `Abu Bakr` → `abubakr`).
+//! 6. vessels only: type prefixes (`M/V`, `MV`, `M/T`, `SS`) are set aside.
 //!
 //! Everything set aside is kept in [`crate::Prepared::removed`] for the explanation.
 
@@ -18,9 +19,9 @@ pub(crate) mod particles;
 
 use serde::{Deserialize, Serialize};
 
+use crate::NameType;
 use crate::normalize::{RawToken, Script};
 use crate::token::TokenKind;
-use crate::NameType;
 
 /// Why a word of the input takes no part in the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +35,8 @@ pub enum RemovedKind {
     Particle,
     /// An organisation stop word (the, of, for, and, &).
     StopWord,
+    /// A vessel type prefix (M/V, MV, M/T, SS).
+    VesselPrefix,
 }
 
 /// A word set aside by a name rule, kept for the explanation.
@@ -75,7 +78,10 @@ impl Work {
 
     /// Latin-written (Latin, or Cyrillic/Greek transliterated to Latin).
     pub(crate) fn latin(&self) -> bool {
-        matches!(self.script, Script::Latin | Script::Cyrillic | Script::Greek)
+        matches!(
+            self.script,
+            Script::Latin | Script::Cyrillic | Script::Greek
+        )
     }
 
     pub(crate) fn is_name(&self) -> bool {
@@ -99,13 +105,48 @@ pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Remov
             compounds::apply(&mut w);
             mark_initials(&mut w);
         }
-        NameType::Vessel => {}
+        NameType::Vessel => vessel_prefixes(&mut w, removed),
         NameType::Other => {
             articles::apply(&mut w, removed, false);
             compounds::apply(&mut w);
         }
     }
     w
+}
+
+/// Vessel type prefixes: `M/V`, `M.V.`, `MV`, `M/T`, `MT`, `SS`, `MY`, `FV`, `RV` (joined when
+/// written letter by letter), set aside while a name remains: "M.V. IRAN SHAHR 3" is the ship
+/// "IRAN SHAHR 3".
+fn vessel_prefixes(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
+    const PREFIXES: &[&str] = &["mv", "mt", "ms", "ss", "my", "fv", "rv", "tb", "mts"];
+    // join a leading run of single letters ("m", "v")
+    let run = w
+        .iter()
+        .take_while(|t| t.latin() && t.text.len() == 1)
+        .count();
+    if run >= 2 {
+        let joined: String = w[..run].iter().map(|t| t.text.as_str()).collect();
+        if PREFIXES.contains(&joined.as_str()) {
+            let original = w[..run]
+                .iter()
+                .map(|t| t.original.as_str())
+                .collect::<Vec<_>>()
+                .join("/");
+            w.drain(..run);
+            removed.push(Removed {
+                text: original,
+                kind: RemovedKind::VesselPrefix,
+            });
+            return;
+        }
+    }
+    if w.len() >= 2 && w[0].latin() && PREFIXES.contains(&w[0].text.as_str()) {
+        let t = w.remove(0);
+        removed.push(Removed {
+            text: t.original,
+            kind: RemovedKind::VesselPrefix,
+        });
+    }
 }
 
 /// Single Latin letters in a person's name are initials.

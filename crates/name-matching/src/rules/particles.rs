@@ -10,7 +10,9 @@
 
 use super::{Removed, RemovedKind, Work};
 
-const LATIN: &[&str] = &["bin", "ben", "ibn", "bint", "binti", "bn", "ould", "ibnu", "w", "walad"];
+const LATIN: &[&str] = &[
+    "bin", "ben", "ibn", "bint", "binti", "bn", "ould", "ibnu", "w", "walad",
+];
 const ARABIC: &[&str] = &["بن", "ابن", "بنت", "ولد"];
 
 /// Removes particles between name parts.
@@ -26,7 +28,10 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
             };
         if hit {
             let t = w.remove(i);
-            removed.push(Removed { text: t.original, kind: RemovedKind::Particle });
+            removed.push(Removed {
+                text: t.original,
+                kind: RemovedKind::Particle,
+            });
             continue;
         }
         i += 1;
@@ -47,7 +52,10 @@ mod tests {
 
     #[test]
     fn removes_bin_and_ibn_between_names() {
-        assert_eq!(run("Usama bin Muhammad bin Laden"), vec!["usama", "muhammad", "laden"]);
+        assert_eq!(
+            run("Usama bin Muhammad bin Laden"),
+            vec!["usama", "muhammad", "laden"]
+        );
         assert_eq!(run("أسامة بن لادن"), vec!["اسامه", "لادن"]);
     }
 

@@ -32,7 +32,12 @@ pub(crate) async fn run_queries(
 /// decision suppresses the entity only for this exact subject, so a different customer with
 /// the same name is never suppressed.
 pub(crate) fn subject_key(reference: Option<&str>, q: &Query) -> String {
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let canon = serde_json::json!({
         "reference": reference.map(str::trim),
         "name": fold(&q.name),
@@ -99,7 +104,10 @@ pub(crate) async fn outcome(
     let sup = if hits.is_empty() {
         Default::default()
     } else {
-        state.store().suppressions(&who.member_id, &subject_key).await?
+        state
+            .store()
+            .suppressions(&who.member_id, &subject_key)
+            .await?
     };
     let hits = hits
         .into_iter()
@@ -133,7 +141,9 @@ pub(crate) async fn persist(
     for (o, results) in items {
         let matches = o.hits.iter().filter(|h| h.hit.is_match).count() as u64;
         let suppressed = o.hits.iter().filter(|h| h.suppressed.is_some()).count() as u64;
-        state.metrics().observe_screening(endpoint, o.hits.len() as u64, matches, suppressed);
+        state
+            .metrics()
+            .observe_screening(endpoint, o.hits.len() as u64, matches, suppressed);
         rows.push(NewScreening {
             id: o.screening_id.clone(),
             member_id: who.member_id.clone(),

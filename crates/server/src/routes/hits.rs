@@ -1,10 +1,10 @@
 //! Stored screenings and hits of the caller's member, decisions on hits, and the audit log.
 //! Another member's object answers 404, exactly like a missing one.
 
+use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, QueryPairs};
-use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -74,18 +74,33 @@ pub(crate) async fn decide(
     let kind = DecisionKind::parse(req.decision.trim()).ok_or_else(|| {
         ApiError::invalid(
             "decision",
-            format!("{:?} is not one of true_match, false_positive, escalate", req.decision),
+            format!(
+                "{:?} is not one of true_match, false_positive, escalate",
+                req.decision
+            ),
         )
     })?;
     let comment = req.comment.trim();
     if comment.is_empty() {
-        return Err(ApiError::invalid("comment", "a decision needs a comment giving the reason"));
+        return Err(ApiError::invalid(
+            "comment",
+            "a decision needs a comment giving the reason",
+        ));
     }
     if comment.chars().count() > MAX_COMMENT {
-        return Err(ApiError::invalid("comment", format!("longer than {MAX_COMMENT} characters")));
+        return Err(ApiError::invalid(
+            "comment",
+            format!("longer than {MAX_COMMENT} characters"),
+        ));
     }
-    let d = state.store().record_decision(&who, &id, kind, comment).await?;
-    Ok((StatusCode::CREATED, Json(decision_json(&d, &who.member_name))))
+    let d = state
+        .store()
+        .record_decision(&who, &id, kind, comment)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(decision_json(&d, &who.member_name)),
+    ))
 }
 
 /// A hit with its decision history.
@@ -99,7 +114,11 @@ pub(crate) async fn hit(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let who = auth.require(Role::Analyst)?;
-    let h = state.store().hit(&who.member_id, &id).await?.ok_or_else(|| ApiError::not_found("hit", &id))?;
+    let h = state
+        .store()
+        .hit(&who.member_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("hit", &id))?;
     let ds: Vec<DecisionResponse> = state
         .store()
         .decisions_for_hit(&who.member_id, &id)
@@ -156,9 +175,14 @@ pub(crate) async fn audit(
     let who = auth.require(Role::Admin)?;
     let after = match q.get("after") {
         None | Some("") => 0,
-        Some(v) => v.parse::<i64>().map_err(|_| ApiError::invalid("after", format!("expected a number, got {v:?}")))?,
+        Some(v) => v
+            .parse::<i64>()
+            .map_err(|_| ApiError::invalid("after", format!("expected a number, got {v:?}")))?,
     };
     let limit = q.usize("limit")?.unwrap_or(100).clamp(1, 1000) as i64;
-    let entries = state.store().audit_log(Some(&who.member_id), after, limit).await?;
+    let entries = state
+        .store()
+        .audit_log(Some(&who.member_id), after, limit)
+        .await?;
     Ok(Json(serde_json::json!({ "entries": entries })))
 }

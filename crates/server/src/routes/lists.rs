@@ -46,7 +46,10 @@ fn lists_response(state: &AppState, live: &LiveLists) -> ListsResponse {
 #[utoipa::path(get, path = "/v1/lists", tag = "lists",
     responses((status = 200, body = ListsResponse), (status = 401, body = ErrorBody)),
     security(("api_key" = [])))]
-pub(crate) async fn lists(State(state): State<AppState>, auth: Auth) -> Result<Json<ListsResponse>, ApiError> {
+pub(crate) async fn lists(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<ListsResponse>, ApiError> {
     auth.require(Role::Screener)?;
     let live = state.lists();
     Ok(Json(lists_response(&state, &live)))
@@ -65,11 +68,20 @@ pub(crate) async fn entity(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     auth.require(Role::Screener)?;
     let live = state.lists();
-    let e = live.screener.entity(&id).ok_or_else(|| ApiError::not_found("entity", &id))?;
+    let e = live
+        .screener
+        .entity(&id)
+        .ok_or_else(|| ApiError::not_found("entity", &id))?;
     let mut v = serde_json::to_value(e).map_err(ApiError::internal)?;
     if let Some(o) = v.as_object_mut() {
-        o.insert("caption".into(), serde_json::Value::String(e.caption().to_string()));
-        o.insert("lists_version".into(), serde_json::Value::String(live.version.clone()));
+        o.insert(
+            "caption".into(),
+            serde_json::Value::String(e.caption().to_string()),
+        );
+        o.insert(
+            "lists_version".into(),
+            serde_json::Value::String(live.version.clone()),
+        );
     }
     Ok(Json(v))
 }
@@ -82,7 +94,10 @@ pub(crate) async fn entity(
               (status = 422, description = "New lists invalid; the old ones keep serving", body = ErrorBody),
               (status = 403, body = ErrorBody)),
     security(("api_key" = [])))]
-pub(crate) async fn reload(State(state): State<AppState>, auth: Auth) -> Result<Json<ListsResponse>, ApiError> {
+pub(crate) async fn reload(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<ListsResponse>, ApiError> {
     let who = auth.require(Role::Admin)?.clone();
     // One reload at a time; screening goes on meanwhile on the current snapshot.
     let _guard = state.inner.reload_lock.lock().await;
@@ -105,7 +120,12 @@ pub(crate) async fn reload(State(state): State<AppState>, auth: Auth) -> Result<
     };
     state.metrics().observe_reload(ok);
     let current = state.lists();
-    let report = ReloadReport { at, ok, error: error.clone(), lists_version: current.version.clone() };
+    let report = ReloadReport {
+        at,
+        ok,
+        error: error.clone(),
+        lists_version: current.version.clone(),
+    };
     if let Ok(mut g) = state.inner.last_reload.lock() {
         *g = Some(report);
     }
@@ -125,7 +145,11 @@ pub(crate) async fn reload(State(state): State<AppState>, auth: Auth) -> Result<
         .append_audit(store::NewAuditEntry {
             member_id: Some(who.member_id.clone()),
             actor: who.key_id.clone(),
-            action: if ok { "lists.reloaded".into() } else { "lists.reload_failed".into() },
+            action: if ok {
+                "lists.reloaded".into()
+            } else {
+                "lists.reload_failed".into()
+            },
             object_type: Some("lists".into()),
             object_id: Some(current.version.clone()),
             detail: serde_json::json!({"error": error, "lists_version": current.version}),
@@ -136,7 +160,10 @@ pub(crate) async fn reload(State(state): State<AppState>, auth: Auth) -> Result<
         Some(e) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "lists_invalid",
-            format!("reload failed, the previous lists (version {}) keep serving: {e}", current.version),
+            format!(
+                "reload failed, the previous lists (version {}) keep serving: {e}",
+                current.version
+            ),
         )),
     }
 }

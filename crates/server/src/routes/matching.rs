@@ -169,10 +169,11 @@ fn dataset_sources(name: &str) -> Option<Vec<SourceKind>> {
     if matches!(n.as_str(), "default" | "sanctions" | "all" | "raqib") {
         return Some(ALL_SOURCES.to_vec());
     }
-    let one = ALL_SOURCES
-        .iter()
-        .copied()
-        .find(|s| s.as_str() == n || dataset_name(*s) == n || (n == "gb_fcdo_sanctions" && *s == SourceKind::Uk))?;
+    let one = ALL_SOURCES.iter().copied().find(|s| {
+        s.as_str() == n
+            || dataset_name(*s) == n
+            || (n == "gb_fcdo_sanctions" && *s == SourceKind::Uk)
+    })?;
     Some(vec![one])
 }
 
@@ -229,26 +230,44 @@ fn parse_example(ex: &EntityExample) -> Result<ParsedExample, String> {
         }
     }
     if names.is_empty() {
-        let parts: Vec<String> = ["firstName", "secondName", "middleName", "fatherName", "lastName"]
-            .iter()
-            .filter_map(|k| values(p, k).into_iter().next())
-            .collect();
+        let parts: Vec<String> = [
+            "firstName",
+            "secondName",
+            "middleName",
+            "fatherName",
+            "lastName",
+        ]
+        .iter()
+        .filter_map(|k| values(p, k).into_iter().next())
+        .collect();
         if !parts.is_empty() {
             names.push(parts.join(" "));
         }
     }
     if names.is_empty() {
-        return Err("the example has no name (properties name, alias or firstName/lastName)".into());
+        return Err(
+            "the example has no name (properties name, alias or firstName/lastName)".into(),
+        );
     }
     names.truncate(MAX_NAMES);
     Ok(ParsedExample {
         schema,
         names,
         birth_date: first(p, &["birthDate"]),
-        country: first(p, &["nationality", "citizenship", "country", "jurisdiction"]),
+        country: first(
+            p,
+            &["nationality", "citizenship", "country", "jurisdiction"],
+        ),
         document: first(
             p,
-            &["idNumber", "passportNumber", "registrationNumber", "imoNumber", "taxNumber", "innCode"],
+            &[
+                "idNumber",
+                "passportNumber",
+                "registrationNumber",
+                "imoNumber",
+                "taxNumber",
+                "innCode",
+            ],
         ),
     })
 }
@@ -266,15 +285,24 @@ struct Params {
 fn params(q: &QueryPairs, default_threshold: f64, default_cutoff: f64) -> Result<Params, ApiError> {
     let limit = q.usize("limit")?.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::invalid("limit", format!("{limit} is not between 1 and {MAX_LIMIT}")));
+        return Err(ApiError::invalid(
+            "limit",
+            format!("{limit} is not between 1 and {MAX_LIMIT}"),
+        ));
     }
     let threshold = q.f64("threshold")?.unwrap_or(default_threshold);
     if !(0.0..=1.0).contains(&threshold) {
-        return Err(ApiError::invalid("threshold", format!("{threshold} is not between 0 and 1")));
+        return Err(ApiError::invalid(
+            "threshold",
+            format!("{threshold} is not between 0 and 1"),
+        ));
     }
     let cutoff = q.f64("cutoff")?.unwrap_or(default_cutoff);
     if !(0.0..=1.0).contains(&cutoff) {
-        return Err(ApiError::invalid("cutoff", format!("{cutoff} is not between 0 and 1")));
+        return Err(ApiError::invalid(
+            "cutoff",
+            format!("{cutoff} is not between 0 and 1"),
+        ));
     }
     let mut exclude_schema = Vec::new();
     for s in q.all("exclude_schema") {
@@ -296,7 +324,9 @@ fn params(q: &QueryPairs, default_threshold: f64, default_cutoff: f64) -> Result
 }
 
 fn in_datasets(s: SourceKind, names: &[String]) -> bool {
-    names.iter().any(|n| dataset_sources(n).is_some_and(|v| v.len() == 1 && v[0] == s))
+    names
+        .iter()
+        .any(|n| dataset_sources(n).is_some_and(|v| v.len() == 1 && v[0] == s))
 }
 
 /// FtM properties of a list entity.
@@ -361,10 +391,13 @@ fn ftm_properties(e: &Entity) -> BTreeMap<String, Vec<String>> {
         push("program", prog.clone());
     }
     if let Some(g) = e.gender {
-        push("gender", match g {
-            watchlist::Gender::Male => "male".into(),
-            watchlist::Gender::Female => "female".into(),
-        });
+        push(
+            "gender",
+            match g {
+                watchlist::Gender::Male => "male".into(),
+                watchlist::Gender::Female => "female".into(),
+            },
+        );
     }
     if let Some(r) = &e.remarks {
         push("notes", r.clone());
@@ -397,11 +430,20 @@ fn features(
             other => other.to_string(),
         }
     };
-    let arr = |k: &str| v.get(k).and_then(|a| a.as_array()).cloned().unwrap_or_default();
+    let arr = |k: &str| {
+        v.get(k)
+            .and_then(|a| a.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
     let aligned: Vec<String> = arr("aligned")
         .iter()
         .map(|a| {
-            let score = a.get("score").or_else(|| a.get("similarity")).and_then(|s| s.as_f64()).unwrap_or(0.0);
+            let score = a
+                .get("score")
+                .or_else(|| a.get("similarity"))
+                .and_then(|s| s.as_f64())
+                .unwrap_or(0.0);
             format!(
                 "{}≈{} ({}, {score:.2})",
                 text(a, &["query_token", "query"]),
@@ -411,10 +453,21 @@ fn features(
         })
         .collect();
     let unmatched = |k: &str| -> Vec<String> {
-        arr(k).iter().map(|u| text(u, &["token", "text", "value"])).filter(|t| !t.is_empty()).collect()
+        arr(k)
+            .iter()
+            .map(|u| text(u, &["token", "text", "value"]))
+            .filter(|t| !t.is_empty())
+            .collect()
     };
     let (uq, ul) = (unmatched("unmatched_query"), unmatched("unmatched_list"));
-    let mut detail = format!("aligned: {}", if aligned.is_empty() { "-".into() } else { aligned.join(", ") });
+    let mut detail = format!(
+        "aligned: {}",
+        if aligned.is_empty() {
+            "-".into()
+        } else {
+            aligned.join(", ")
+        }
+    );
     if !uq.is_empty() {
         detail.push_str(&format!("; unmatched in query: {}", uq.join(" ")));
     }
@@ -432,25 +485,75 @@ fn features(
     );
     feats.insert("name_match".to_string(), ex.name_score);
     for a in &ex.adjustments {
-        let factor = serde_json::to_value(a.factor).ok().and_then(|v| v.as_str().map(String::from));
-        let outcome = serde_json::to_value(a.outcome).ok().and_then(|v| v.as_str().map(String::from));
-        let key = format!("{}_{}", factor.unwrap_or_default(), outcome.unwrap_or_default());
+        let factor = serde_json::to_value(a.factor)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from));
+        let outcome = serde_json::to_value(a.outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from));
+        let key = format!(
+            "{}_{}",
+            factor.unwrap_or_default(),
+            outcome.unwrap_or_default()
+        );
         feats.insert(key.clone(), a.effect);
-        expl.insert(key, FeatureResult { score: a.effect, detail: Some(a.detail.clone()), query: None, candidate: None });
+        expl.insert(
+            key,
+            FeatureResult {
+                score: a.effect,
+                detail: Some(a.detail.clone()),
+                query: None,
+                candidate: None,
+            },
+        );
     }
     (expl, feats)
 }
 
 fn matcher_docs() -> BTreeMap<String, FeatureDoc> {
-    let doc = |d: &str, c: f64| FeatureDoc { description: d.to_string(), coefficient: c, url: None };
+    let doc = |d: &str, c: f64| FeatureDoc {
+        description: d.to_string(),
+        coefficient: c,
+        url: None,
+    };
     BTreeMap::from([
-        ("name_match".into(), doc("raqib cross-script name alignment (exact, transliteration, phonetic, fuzzy, initial, legal form), token rarity weighted", 1.0)),
-        ("birth_date_match".into(), doc("Birth date agrees with the list (bonus)", 1.0)),
-        ("birth_date_mismatch".into(), doc("Birth date disagrees with the list (penalty)", 1.0)),
-        ("country_match".into(), doc("Country agrees with a nationality/citizenship/residence (bonus)", 1.0)),
-        ("country_mismatch".into(), doc("Country disagrees (penalty)", 1.0)),
-        ("document_match".into(), doc("Identity document number matches (bonus)", 1.0)),
-        ("name_quality_weak".into(), doc("The matching name is a weak/low-quality alias (discount)", 1.0)),
+        (
+            "name_match".into(),
+            doc(
+                "raqib cross-script name alignment (exact, transliteration, phonetic, fuzzy, initial, legal form), token rarity weighted",
+                1.0,
+            ),
+        ),
+        (
+            "birth_date_match".into(),
+            doc("Birth date agrees with the list (bonus)", 1.0),
+        ),
+        (
+            "birth_date_mismatch".into(),
+            doc("Birth date disagrees with the list (penalty)", 1.0),
+        ),
+        (
+            "country_match".into(),
+            doc(
+                "Country agrees with a nationality/citizenship/residence (bonus)",
+                1.0,
+            ),
+        ),
+        (
+            "country_mismatch".into(),
+            doc("Country disagrees (penalty)", 1.0),
+        ),
+        (
+            "document_match".into(),
+            doc("Identity document number matches (bonus)", 1.0),
+        ),
+        (
+            "name_quality_weak".into(),
+            doc(
+                "The matching name is a weak/low-quality alias (discount)",
+                1.0,
+            ),
+        ),
     ])
 }
 
@@ -487,15 +590,22 @@ pub(crate) async fn match_entities(
 ) -> Result<(HeaderMap, Json<EntityMatchResponse>), ApiError> {
     let who = auth.require(Role::Screener)?.clone();
     let Some(sources) = dataset_sources(&dataset) else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "dataset_not_found", format!("dataset {dataset:?} not found")));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "dataset_not_found",
+            format!("dataset {dataset:?} not found"),
+        ));
     };
     let raw = serde_json::to_vec(&body).map_err(ApiError::internal)?;
     let req: EntityMatchQuery = crate::extract::parse_json(&raw)?;
     let live = state.lists();
     let cfg = live.screener.config();
     let p = params(&qp, cfg.threshold, cfg.cutoff)?;
-    let examples: Vec<(String, EntityExample)> =
-        req.queries.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+    let examples: Vec<(String, EntityExample)> = req
+        .queries
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
     if examples.is_empty() {
         return Err(ApiError::invalid("queries", "No queries provided."));
     }
@@ -511,8 +621,12 @@ pub(crate) async fn match_entities(
     let mut parsed = Vec::with_capacity(examples.len());
     let mut queries = Vec::new();
     for (key, ex) in &examples {
-        let px = parse_example(ex)
-            .map_err(|e| ApiError::invalid(format!("queries.{key}"), format!("Cannot parse example entity: {e}")))?;
+        let px = parse_example(ex).map_err(|e| {
+            ApiError::invalid(
+                format!("queries.{key}"),
+                format!("Cannot parse example entity: {e}"),
+            )
+        })?;
         for n in &px.names {
             queries.push(screening::Query {
                 name: n.clone(),
@@ -538,7 +652,9 @@ pub(crate) async fn match_entities(
                 Some(Ok(hits)) => {
                     any_ok = true;
                     for h in hits {
-                        let better = best.get(&h.entity_id).is_none_or(|(b, _)| h.score > b.score);
+                        let better = best
+                            .get(&h.entity_id)
+                            .is_none_or(|(b, _)| h.score > b.score);
                         if better {
                             best.insert(h.entity_id.clone(), (h, n.clone()));
                         }
@@ -562,7 +678,11 @@ pub(crate) async fn match_entities(
             .filter(|(h, _)| !p.exclude_schema.contains(&h.schema))
             .filter(|(h, _)| !p.exclude_ids.contains(&h.entity_id))
             .collect();
-        hits.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then_with(|| a.0.entity_id.cmp(&b.0.entity_id)));
+        hits.sort_by(|a, b| {
+            b.0.score
+                .total_cmp(&a.0.score)
+                .then_with(|| a.0.entity_id.cmp(&b.0.entity_id))
+        });
         let total = hits.len();
         hits.truncate(p.limit);
         let names_by_hit: Vec<String> = hits.iter().map(|(_, n)| n.clone()).collect();
@@ -581,7 +701,8 @@ pub(crate) async fn match_entities(
         };
         let reference = ex.id.clone().or_else(|| Some(key.clone()));
         let skey = subject_key(reference.as_deref(), &subject_q);
-        let request = serde_json::json!({"dataset": dataset, "key": key, "example": ex, "params": qp.0});
+        let request =
+            serde_json::json!({"dataset": dataset, "key": key, "example": ex, "params": qp.0});
         let o = outcome(&state, &who, reference, skey, request, plain).await?;
         outcomes.push((key.clone(), ex.clone(), o, names_by_hit, total));
     }
@@ -627,20 +748,42 @@ pub(crate) async fn match_entities(
         let m = EntityMatches {
             status: 200,
             results,
-            total: TotalSpec { value: *total, relation: "eq".into() },
-            query: EntityExample { id: ex.id.clone(), schema: ex.schema.clone(), properties: props },
+            total: TotalSpec {
+                value: *total,
+                relation: "eq".into(),
+            },
+            query: EntityExample {
+                id: ex.id.clone(),
+                schema: ex.schema.clone(),
+                properties: props,
+            },
             screening_id: o.screening_id.clone(),
         };
         stored.push((o, serde_json::to_value(&m).map_err(ApiError::internal)?));
         responses.insert(key.clone(), m);
     }
     let config = serde_json::json!({"matcher": live.config_json, "limit": p.limit, "threshold": p.threshold, "cutoff": p.cutoff});
-    persist(&state, &who, &format!("match/{dataset}"), &live, &config, stored).await?;
+    persist(
+        &state,
+        &who,
+        &format!("match/{dataset}"),
+        &live,
+        &config,
+        stored,
+    )
+    .await?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&responses.len().to_string()) {
         headers.insert("x-batch-size", v);
     }
-    Ok((headers, Json(EntityMatchResponse { responses, matcher: matcher_docs(), limit: p.limit })))
+    Ok((
+        headers,
+        Json(EntityMatchResponse {
+            responses,
+            matcher: matcher_docs(),
+            limit: p.limit,
+        }),
+    ))
 }
 
 #[cfg(test)]
@@ -650,9 +793,15 @@ mod tests {
     #[test]
     fn datasets_accept_yente_and_raqib_names() {
         assert_eq!(dataset_sources("default").map(|v| v.len()), Some(7));
-        assert_eq!(dataset_sources("us_ofac_sdn"), Some(vec![SourceKind::OfacSdn]));
+        assert_eq!(
+            dataset_sources("us_ofac_sdn"),
+            Some(vec![SourceKind::OfacSdn])
+        );
         assert_eq!(dataset_sources("ofac_sdn"), Some(vec![SourceKind::OfacSdn]));
-        assert_eq!(dataset_sources("un_sc_sanctions"), Some(vec![SourceKind::Un]));
+        assert_eq!(
+            dataset_sources("un_sc_sanctions"),
+            Some(vec![SourceKind::Un])
+        );
         assert_eq!(dataset_sources("nope"), None);
     }
 
@@ -671,7 +820,8 @@ mod tests {
         assert_eq!(p.document.as_deref(), Some("A123"));
         assert_eq!(p.schema, Some(Schema::Person));
         let no_name: EntityExample =
-            serde_json::from_value(serde_json::json!({"schema": "Person", "properties": {}})).expect("valid");
+            serde_json::from_value(serde_json::json!({"schema": "Person", "properties": {}}))
+                .expect("valid");
         assert!(parse_example(&no_name).is_err());
         assert!(ftm_schema("Spaceship").is_err());
         assert_eq!(ftm_schema("LegalEntity"), Ok(None));

@@ -13,7 +13,11 @@ use axum::response::IntoResponse;
 pub(crate) async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let live = state.lists();
     let db = state.store().ping().await;
-    let status = if db.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = serde_json::json!({
         "status": if db.is_ok() { "ok" } else { "degraded" },
         "database": match &db { Ok(()) => "ok".to_string(), Err(e) => e.to_string() },
@@ -36,8 +40,16 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
         *per_source.entry(l.source.clone()).or_default() += l.entities as u64;
     }
     let lists: Vec<(String, u64)> = per_source.into_iter().collect();
-    let text = state.metrics().render(&lists, live.loaded_at.timestamp(), state.uptime());
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
+    let text = state
+        .metrics()
+        .render(&lists, live.loaded_at.timestamp(), state.uptime());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
 }
 
 /// This API's OpenAPI 3.1 document, generated from the code.

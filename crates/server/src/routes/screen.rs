@@ -145,20 +145,34 @@ fn prepare(q: &ScreenQuery) -> Result<screening::Query, ApiError> {
     };
     if let Some(t) = q.threshold {
         if !(0.0..=1.0).contains(&t) {
-            return Err(ApiError::invalid("threshold", format!("{t} is not between 0 and 1")));
+            return Err(ApiError::invalid(
+                "threshold",
+                format!("{t} is not between 0 and 1"),
+            ));
         }
     }
     if let Some(l) = q.limit {
         if l == 0 || l > MAX_LIMIT {
-            return Err(ApiError::invalid("limit", format!("{l} is not between 1 and {MAX_LIMIT}")));
+            return Err(ApiError::invalid(
+                "limit",
+                format!("{l} is not between 1 and {MAX_LIMIT}"),
+            ));
         }
     }
     if let Some(r) = &q.reference {
         if r.chars().count() > MAX_REFERENCE {
-            return Err(ApiError::invalid("reference", format!("longer than {MAX_REFERENCE} characters")));
+            return Err(ApiError::invalid(
+                "reference",
+                format!("longer than {MAX_REFERENCE} characters"),
+            ));
         }
     }
-    let opt = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let opt = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
     Ok(screening::Query {
         name: q.name.clone(),
         schema,
@@ -205,7 +219,9 @@ pub(crate) async fn screen(
             .pop()
             .ok_or_else(|| ApiError::internal("no result for the query"))??;
         let result = answer(&state, &who, &live, &q, &mq, hits, body).await?;
-        return Ok(Json(serde_json::to_value(result).map_err(ApiError::internal)?));
+        return Ok(Json(
+            serde_json::to_value(result).map_err(ApiError::internal)?,
+        ));
     }
     let batch: ScreenBatch = crate::extract::parse_json(&raw)?;
     if batch.queries.is_empty() {
@@ -214,7 +230,10 @@ pub(crate) async fn screen(
     if batch.queries.len() > MAX_SCREEN_BATCH {
         return Err(ApiError::invalid(
             "queries",
-            format!("{} queries; at most {MAX_SCREEN_BATCH} per request", batch.queries.len()),
+            format!(
+                "{} queries; at most {MAX_SCREEN_BATCH} per request",
+                batch.queries.len()
+            ),
         ));
     }
     let raw_items: Vec<serde_json::Value> = body
@@ -222,8 +241,12 @@ pub(crate) async fn screen(
         .and_then(|q| q.as_array())
         .cloned()
         .unwrap_or_default();
-    let prepared: Vec<Result<screening::Query, ApiError>> = batch.queries.iter().map(prepare).collect();
-    let to_run: Vec<screening::Query> = prepared.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    let prepared: Vec<Result<screening::Query, ApiError>> =
+        batch.queries.iter().map(prepare).collect();
+    let to_run: Vec<screening::Query> = prepared
+        .iter()
+        .filter_map(|p| p.as_ref().ok().cloned())
+        .collect();
     let mut ran = run_queries(live.clone(), to_run).await?.into_iter();
     let mut outcomes = Vec::with_capacity(batch.queries.len());
     for (i, p) in prepared.into_iter().enumerate() {
@@ -255,19 +278,37 @@ pub(crate) async fn screen(
     }
     let mut items = Vec::new();
     for b in built.iter().flatten() {
-        items.push((&b.0, serde_json::to_value(&b.1).map_err(ApiError::internal)?));
+        items.push((
+            &b.0,
+            serde_json::to_value(&b.1).map_err(ApiError::internal)?,
+        ));
     }
     persist(&state, &who, "v1/screen", &live, &live.config_json, items).await?;
     let results = built
         .into_iter()
         .enumerate()
         .map(|(index, b)| match b {
-            Ok((_, res)) => BatchItem { index, status: 200, result: Some(res), error: None },
-            Err(e) => BatchItem { index, status: e.status.as_u16(), result: None, error: Some(e.body()) },
+            Ok((_, res)) => BatchItem {
+                index,
+                status: 200,
+                result: Some(res),
+                error: None,
+            },
+            Err(e) => BatchItem {
+                index,
+                status: e.status.as_u16(),
+                result: None,
+                error: Some(e.body()),
+            },
         })
         .collect();
-    let resp = BatchResponse { results, lists_version: live.version.clone() };
-    Ok(Json(serde_json::to_value(resp).map_err(ApiError::internal)?))
+    let resp = BatchResponse {
+        results,
+        lists_version: live.version.clone(),
+    };
+    Ok(Json(
+        serde_json::to_value(resp).map_err(ApiError::internal)?,
+    ))
 }
 
 async fn answer(
@@ -283,11 +324,23 @@ async fn answer(
     let o = outcome(state, who, q.reference.clone(), key, request, hits).await?;
     let res = to_result(live, mq, &o);
     let stored = serde_json::to_value(&res).map_err(ApiError::internal)?;
-    persist(state, who, "v1/screen", live, &live.config_json, vec![(&o, stored)]).await?;
+    persist(
+        state,
+        who,
+        "v1/screen",
+        live,
+        &live.config_json,
+        vec![(&o, stored)],
+    )
+    .await?;
     Ok(res)
 }
 
-fn to_result(live: &crate::LiveLists, mq: &screening::Query, o: &super::common::Outcome) -> ScreenResult {
+fn to_result(
+    live: &crate::LiveLists,
+    mq: &screening::Query,
+    o: &super::common::Outcome,
+) -> ScreenResult {
     let matches: Vec<MatchItem> = o
         .hits
         .iter()
@@ -300,11 +353,15 @@ fn to_result(live: &crate::LiveLists, mq: &screening::Query, o: &super::common::
             schema: h.hit.schema.as_str().to_string(),
             caption: h.hit.caption.clone(),
             source: h.hit.source.as_str().to_string(),
-            explanation: serde_json::to_value(&h.hit.explanation).unwrap_or(serde_json::Value::Null),
+            explanation: serde_json::to_value(&h.hit.explanation)
+                .unwrap_or(serde_json::Value::Null),
             suppressed: h.suppressed.clone(),
         })
         .collect();
-    let open_matches = matches.iter().filter(|m| m.is_match && m.suppressed.is_none()).count();
+    let open_matches = matches
+        .iter()
+        .filter(|m| m.is_match && m.suppressed.is_none())
+        .count();
     ScreenResult {
         screening_id: o.screening_id.clone(),
         reference: o.reference.clone(),

@@ -1,6 +1,6 @@
 //! Test harness: a real store (SQLite in a temp dir, or a fresh PostgreSQL database when
 //! `RAQIB_TEST_POSTGRES_URL` is set), the repo's embedded UN list, and keys for two members.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -14,7 +14,8 @@ use watchlist::WatchList;
 
 /// The repo's copy of the UN consolidated list (1,003 entries, compressed).
 pub fn un_list_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lists/un_consolidated_2026-02-27.xml.zst")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/lists/un_consolidated_2026-02-27.xml.zst")
 }
 
 /// Parsed once per test binary.
@@ -31,7 +32,9 @@ pub fn static_loader() -> ListLoader {
 
 /// A loader that re-reads `path` on every call, as the binary's does.
 pub fn file_loader(path: PathBuf) -> ListLoader {
-    Arc::new(move || watchlist::source::load_paths(std::slice::from_ref(&path)).map_err(|e| e.to_string()))
+    Arc::new(move || {
+        watchlist::source::load_paths(std::slice::from_ref(&path)).map_err(|e| e.to_string())
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,11 +69,15 @@ pub async fn store_for(backend: Backend, dir: &tempfile::TempDir) -> Store {
     match backend {
         Backend::Sqlite => {
             let p = dir.path().join("raqib.db");
-            Store::connect(p.to_str().expect("utf-8")).await.expect("sqlite")
+            Store::connect(p.to_str().expect("utf-8"))
+                .await
+                .expect("sqlite")
         }
         Backend::Postgres => {
             let base = std::env::var("RAQIB_TEST_POSTGRES_URL").expect("pg url");
-            let url = store::testing::fresh_postgres_database(&base).await.expect("fresh pg database");
+            let url = store::testing::fresh_postgres_database(&base)
+                .await
+                .expect("fresh pg database");
             Store::connect(&url).await.expect("postgres")
         }
     }
@@ -89,7 +96,16 @@ pub async fn harness_with(backend: Backend, loader: ListLoader, options: Options
     let b_analyst = key("Bank B", Role::Analyst).await;
     let state = AppState::new(store, loader, options).await.expect("state");
     let app = server::app(state.clone());
-    Harness { state, app, backend, a_screener, a_analyst, a_admin, b_analyst, _dir: dir }
+    Harness {
+        state,
+        app,
+        backend,
+        a_screener,
+        a_analyst,
+        a_admin,
+        b_analyst,
+        _dir: dir,
+    }
 }
 
 pub async fn harness(backend: Backend) -> Harness {
@@ -98,7 +114,13 @@ pub async fn harness(backend: Backend) -> Harness {
 
 impl Harness {
     /// One request through the router, no socket.
-    pub async fn call(&self, method: &str, uri: &str, key: Option<&str>, body: Option<&str>) -> (StatusCode, serde_json::Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        key: Option<&str>,
+        body: Option<&str>,
+    ) -> (StatusCode, serde_json::Value) {
         let mut b = Request::builder().method(method).uri(uri);
         if let Some(k) = key {
             b = b.header("authorization", format!("Bearer {k}"));
@@ -106,17 +128,29 @@ impl Harness {
         if body.is_some() {
             b = b.header("content-type", "application/json");
         }
-        let req = b.body(body.map(|s| Body::from(s.to_string())).unwrap_or_else(Body::empty)).expect("request");
+        let req = b
+            .body(
+                body.map(|s| Body::from(s.to_string()))
+                    .unwrap_or_else(Body::empty),
+            )
+            .expect("request");
         let resp = self.app.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        let v = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        });
         (status, v)
     }
 
-    pub async fn post(&self, uri: &str, key: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
-        self.call("POST", uri, Some(key), Some(&body.to_string())).await
+    pub async fn post(
+        &self,
+        uri: &str,
+        key: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        self.call("POST", uri, Some(key), Some(&body.to_string()))
+            .await
     }
 
     pub async fn get(&self, uri: &str, key: &str) -> (StatusCode, serde_json::Value) {
@@ -125,8 +159,16 @@ impl Harness {
 }
 
 /// Starts the app on a real socket on 127.0.0.1; returns its base URL and a stop handle.
-pub async fn spawn_socket(state: AppState) -> (String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+pub async fn spawn_socket(
+    state: AppState,
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let h = tokio::spawn(async move {
@@ -140,8 +182,16 @@ pub async fn spawn_socket(state: AppState) -> (String, tokio::sync::oneshot::Sen
 }
 
 /// A blocking HTTP client call over the socket (ureq), returning status and JSON.
-pub fn http(method: &str, url: &str, key: Option<&str>, body: Option<String>) -> (u16, serde_json::Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+pub fn http(
+    method: &str,
+    url: &str,
+    key: Option<&str>,
+    body: Option<String>,
+) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     let mut resp = match (method, body) {
         ("POST", b) => {
             let mut r = agent.post(url).header("content-type", "application/json");
@@ -167,6 +217,10 @@ pub fn http(method: &str, url: &str, key: Option<&str>, body: Option<String>) ->
 pub fn ids(matches: &serde_json::Value) -> Vec<String> {
     matches
         .as_array()
-        .map(|a| a.iter().filter_map(|m| m["entity_id"].as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["entity_id"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
