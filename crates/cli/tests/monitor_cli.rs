@@ -8,20 +8,33 @@ fn raqib() -> Command {
 }
 
 fn data(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(p)
 }
 
 /// The shared AMLSim sample: `<repo>/../shared/data/transactions/amlsim_ctf_sample`.
 fn amlsim() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/transactions/amlsim_ctf_sample");
-    assert!(p.join("transactions.csv").is_file(), "shared AMLSim sample not found at {}", p.display());
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/transactions/amlsim_ctf_sample");
+    assert!(
+        p.join("transactions.csv").is_file(),
+        "shared AMLSim sample not found at {}",
+        p.display()
+    );
     p
 }
 
 fn run_ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("running raqib: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running raqib: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "raqib failed:\nstdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "raqib failed:\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
@@ -29,7 +42,9 @@ fn alerts(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("alert line is not JSON ({e}): {l}")))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("alert line is not JSON ({e}): {l}"))
+        })
         .collect()
 }
 
@@ -38,27 +53,54 @@ fn amlsim_sample_recall_and_f1_meet_the_targets() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out = dir.path().join("alerts.jsonl");
     let sample = amlsim();
-    run_ok(raqib().args(["monitor", "--quiet", "--no-screening", "--input"]).arg(&sample).arg("--alerts").arg(&out));
+    run_ok(
+        raqib()
+            .args(["monitor", "--quiet", "--no-screening", "--input"])
+            .arg(&sample)
+            .arg("--alerts")
+            .arg(&out),
+    );
     let all = alerts(&out);
     assert!(!all.is_empty());
     for a in &all {
-        for k in ["alert_id", "typology", "score", "accounts", "transaction_ids", "explanation"] {
+        for k in [
+            "alert_id",
+            "typology",
+            "score",
+            "accounts",
+            "transaction_ids",
+            "explanation",
+        ] {
             assert!(a.get(k).is_some(), "alert without {k}: {a}");
         }
     }
     let json = run_ok(
         raqib()
-            .args(["eval", "monitoring", "--json", "--split-date", "2024-04-01", "--alerts"])
+            .args([
+                "eval",
+                "monitoring",
+                "--json",
+                "--split-date",
+                "2024-04-01",
+                "--alerts",
+            ])
             .arg(&out)
             .arg("--labels")
             .arg(sample.join("tx_labels.csv"))
             .arg("--patterns")
             .arg(sample.join("alerts.csv")),
     );
-    let figs: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let figs: Vec<serde_json::Value> =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
     assert_eq!(figs.len(), 3);
     let all = &figs[0];
-    for t in ["fan_in", "fan_out", "scatter_gather", "gather_scatter", "cycle"] {
+    for t in [
+        "fan_in",
+        "fan_out",
+        "scatter_gather",
+        "gather_scatter",
+        "cycle",
+    ] {
         let r = all["per_typology"][t]["recall"].as_f64().unwrap_or(0.0);
         assert!(r >= 0.9, "{t} pattern recall {r} < 0.9");
     }
@@ -78,7 +120,14 @@ fn bad_amlsim_rows_are_reported_with_line_and_reason_and_the_rest_is_processed()
     let rej = dir.path().join("rejected.jsonl");
     let stdout = run_ok(
         raqib()
-            .args(["monitor", "--quiet", "--no-screening", "--format", "amlsim", "--input"])
+            .args([
+                "monitor",
+                "--quiet",
+                "--no-screening",
+                "--format",
+                "amlsim",
+                "--input",
+            ])
             .arg(data("monitor_bad"))
             .arg("--alerts")
             .arg(&out)
@@ -87,12 +136,26 @@ fn bad_amlsim_rows_are_reported_with_line_and_reason_and_the_rest_is_processed()
     );
     assert!(stdout.contains("records read     9"), "{stdout}");
     assert!(stdout.contains("processed        3"), "{stdout}");
-    assert!(stdout.contains("rejected         6 (input: 5, invalid: 0, late beyond tolerance: 1)"), "{stdout}");
+    assert!(
+        stdout.contains("rejected         6 (input: 5, invalid: 0, late beyond tolerance: 1)"),
+        "{stdout}"
+    );
     for needle in [
-        "line 3", "negative amount", "line 4", "not a number", "unknown account \"77\"", "line 6", "unrecognised timestamp",
-        "line 7", "missing field", "late:",
+        "line 3",
+        "negative amount",
+        "line 4",
+        "not a number",
+        "unknown account \"77\"",
+        "line 6",
+        "unrecognised timestamp",
+        "line 7",
+        "missing field",
+        "late:",
     ] {
-        assert!(stdout.contains(needle), "summary lacks {needle:?}:\n{stdout}");
+        assert!(
+            stdout.contains(needle),
+            "summary lacks {needle:?}:\n{stdout}"
+        );
     }
     let rejected = alerts(&rej);
     assert_eq!(rejected.len(), 6);
@@ -104,15 +167,28 @@ fn pacs008_transfers_to_conflict_zone_and_neighbour_raise_a_geography_alert() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out = dir.path().join("alerts.jsonl");
     let stdout = run_ok(
-        raqib().args(["monitor", "--quiet", "--no-screening", "--input"]).arg(data("monitor_pacs008/transfers.xml")).arg("--alerts").arg(&out),
+        raqib()
+            .args(["monitor", "--quiet", "--no-screening", "--input"])
+            .arg(data("monitor_pacs008/transfers.xml"))
+            .arg("--alerts")
+            .arg(&out),
     );
-    assert!(stdout.contains("CdtTrfTxInf #3: negative amount"), "{stdout}");
-    assert!(stdout.contains("CdtTrfTxInf #4: missing CdtrAcct/Id"), "{stdout}");
+    assert!(
+        stdout.contains("CdtTrfTxInf #3: negative amount"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("CdtTrfTxInf #4: missing CdtrAcct/Id"),
+        "{stdout}"
+    );
     let all = alerts(&out);
     assert_eq!(all.len(), 1, "{all:#?}");
     let a = &all[0];
     assert_eq!(a["typology"], "high_risk_geography");
-    assert_eq!(a["transaction_ids"], serde_json::json!(["E2E-GEO-1", "E2E-GEO-2"]));
+    assert_eq!(
+        a["transaction_ids"],
+        serde_json::json!(["E2E-GEO-1", "E2E-GEO-2"])
+    );
     assert_eq!(a["accounts"][0], "DE89370400440532013000");
     assert_eq!(a["score"], 80.0);
 }
@@ -123,18 +199,34 @@ fn mapped_csv_export_with_structuring_is_alerted() {
     let out = dir.path().join("alerts.jsonl");
     let stdout = run_ok(
         raqib()
-            .args(["monitor", "--quiet", "--no-screening", "--format", "csv", "--input"])
+            .args([
+                "monitor",
+                "--quiet",
+                "--no-screening",
+                "--format",
+                "csv",
+                "--input",
+            ])
             .arg(data("monitor_csv/export.csv"))
             .arg("--mapping")
             .arg(data("monitor_csv/mapping.toml"))
             .arg("--alerts")
             .arg(&out),
     );
-    assert!(stdout.contains("line 6"), "the impossible date 31.02 is reported: {stdout}");
+    assert!(
+        stdout.contains("line 6"),
+        "the impossible date 31.02 is reported: {stdout}"
+    );
     let all = alerts(&out);
-    let s: Vec<_> = all.iter().filter(|a| a["typology"] == "structuring").collect();
+    let s: Vec<_> = all
+        .iter()
+        .filter(|a| a["typology"] == "structuring")
+        .collect();
     assert_eq!(s.len(), 1, "{all:#?}");
-    assert_eq!(s[0]["transaction_ids"], serde_json::json!(["R-2", "R-3", "R-6"]));
+    assert_eq!(
+        s[0]["transaction_ids"],
+        serde_json::json!(["R-2", "R-3", "R-6"])
+    );
     assert_eq!(s[0]["score"], 65.0);
 }
 
@@ -146,7 +238,14 @@ fn rules_file_overrides_defaults_and_bad_rules_fail_clearly() {
     std::fs::write(&rules, "[structuring]\nmin_count = 4\n").unwrap_or_else(|e| panic!("{e}"));
     run_ok(
         raqib()
-            .args(["monitor", "--quiet", "--no-screening", "--format", "csv", "--input"])
+            .args([
+                "monitor",
+                "--quiet",
+                "--no-screening",
+                "--format",
+                "csv",
+                "--input",
+            ])
             .arg(data("monitor_csv/export.csv"))
             .arg("--mapping")
             .arg(data("monitor_csv/mapping.toml"))

@@ -2,15 +2,23 @@
 //! parse (CSV) -> engine (all detectors) -> alert serialisation, against a parse-only
 //! baseline in the same run (the machine is shared and noisy, so compare the ratio).
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use monitoring::input::amlsim::AmlsimReader;
 use monitoring::synth::{SynthConfig, SynthStream};
 use monitoring::{Engine, Rules};
 
 fn csv_stream(n: u64) -> Vec<u8> {
-    let cfg = SynthConfig { transactions: n, accounts: n / 10, days: 60, seed: 3, pattern_every: 1_000 };
+    let cfg = SynthConfig {
+        transactions: n,
+        accounts: n / 10,
+        days: 60,
+        seed: 3,
+        pattern_every: 1_000,
+    };
     let mut out = Vec::with_capacity(n as usize * 70);
-    out.extend_from_slice(b"tx_id,timestamp,step,orig_acct,bene_acct,orig_bank,bene_bank,amount,currency,tx_type\n");
+    out.extend_from_slice(
+        b"tx_id,timestamp,step,orig_acct,bene_acct,orig_bank,bene_bank,amount,currency,tx_type\n",
+    );
     for t in SynthStream::new(cfg) {
         let line = format!(
             "{},{},0,{},{},{},{},{:.2},{},TRANSFER\n",
@@ -36,13 +44,17 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("parse_only_baseline", |b| {
         b.iter(|| {
-            let Ok(rd) = AmlsimReader::new(&data[..], None) else { return 0 };
+            let Ok(rd) = AmlsimReader::new(&data[..], None) else {
+                return 0;
+            };
             rd.filter(|r| r.is_ok()).count()
         })
     });
     g.bench_function("parse_detect_serialise", |b| {
         b.iter(|| {
-            let Ok(rd) = AmlsimReader::new(&data[..], None) else { return 0 };
+            let Ok(rd) = AmlsimReader::new(&data[..], None) else {
+                return 0;
+            };
             let mut engine = Engine::new(Rules::default());
             let mut bytes = 0usize;
             for t in rd.flatten() {

@@ -14,7 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => monitoring::Rules::default(),
     };
     let dir = std::path::Path::new(dir);
-    let (accts, _) = monitoring::input::amlsim::read_accounts(std::fs::File::open(dir.join("accounts.csv"))?)?;
+    let (accts, _) =
+        monitoring::input::amlsim::read_accounts(std::fs::File::open(dir.join("accounts.csv"))?)?;
     let rd = monitoring::input::amlsim::AmlsimReader::new(
         std::io::BufReader::new(std::fs::File::open(dir.join("transactions.csv"))?),
         Some(accts),
@@ -35,6 +36,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for a in engine.finish() {
         writeln!(w, "{}", serde_json::to_string(&a)?)?;
     }
-    eprintln!("{n} tx in {:?}; stats {}", t0.elapsed(), serde_json::to_string(engine.stats())?);
+    eprintln!(
+        "{n} tx in {:?}; stats {}",
+        t0.elapsed(),
+        serde_json::to_string(engine.stats())?
+    );
     Ok(())
 }

@@ -173,6 +173,9 @@ mod tests {
         assert_ne!(a, alert_id(Typology::FanOut, &["A"], "t1"));
         assert_ne!(a, alert_id(Typology::FanIn, &["B"], "t1"));
         assert_ne!(a, alert_id(Typology::FanIn, &["A"], "t2"));
-        assert_ne!(alert_id(Typology::Cycle, &["ab", "c"], "t"), alert_id(Typology::Cycle, &["a", "bc"], "t"));
+        assert_ne!(
+            alert_id(Typology::Cycle, &["ab", "c"], "t"),
+            alert_id(Typology::Cycle, &["a", "bc"], "t")
+        );
     }
 }

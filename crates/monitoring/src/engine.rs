@@ -13,13 +13,13 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use crate::alert::{alert_id, Alert, AlertStatus, Decision, Explanation, ScorePart, Typology};
+use crate::Rejected;
+use crate::alert::{Alert, AlertStatus, Decision, Explanation, ScorePart, Typology, alert_id};
 use crate::detectors::{self, Ctx, Finding};
-use crate::rules::{days, Rules};
+use crate::rules::{Rules, days};
 use crate::screen::{ListedMatch, NameScreener};
 use crate::state::{AcctId, Edge, Seq, Store};
-use crate::tx::{format_timestamp, Transaction};
-use crate::Rejected;
+use crate::tx::{Transaction, format_timestamp};
 
 /// Counters describing a run; printed by the CLI as the summary.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -119,7 +119,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("stats", &self.stats).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
     }
 }
 
@@ -185,7 +187,10 @@ impl Engine {
     pub fn process_into(&mut self, tx: Transaction, out: &mut Vec<Alert>) -> Result<(), Rejected> {
         if let Err(reason) = tx.validate() {
             self.stats.rejected_invalid += 1;
-            return Err(Rejected { record: format!("transaction {:?}", tx.id), reason });
+            return Err(Rejected {
+                record: format!("transaction {:?}", tx.id),
+                reason,
+            });
         }
         if tx.timestamp < self.watermark {
             self.stats.rejected_late += 1;
@@ -210,7 +215,11 @@ impl Engine {
             return Ok(());
         }
         self.arrival += 1;
-        self.pending.push(Reverse(Pending { ts: tx.timestamp, arrival: self.arrival, tx }));
+        self.pending.push(Reverse(Pending {
+            ts: tx.timestamp,
+            arrival: self.arrival,
+            tx,
+        }));
         let release_upto = self.max_seen.saturating_sub(tol);
         while self.pending.peek().is_some_and(|p| p.0.ts <= release_upto) {
             if let Some(Reverse(p)) = self.pending.pop() {
@@ -258,7 +267,9 @@ impl Engine {
         let mut geo = 0.0f64;
         let (mut pair_first_in, mut pair_first_out) = (now, now);
         for (a, party, cp) in [(from, &tx.originator, to), (to, &tx.beneficiary, from)] {
-            let Some(acc) = self.store.accounts.get_mut(a as usize) else { continue };
+            let Some(acc) = self.store.accounts.get_mut(a as usize) else {
+                continue;
+            };
             if let Some(c) = party.country.as_deref() {
                 let c = c.trim().to_ascii_uppercase();
                 geo = geo.max(r.geography.weight(&c));
@@ -289,8 +300,8 @@ impl Engine {
                 }
             }
         }
-        let near_threshold =
-            r.structuring.enabled && detectors::structuring::is_near_threshold(&r.structuring, tx.amount, &tx.currency);
+        let near_threshold = r.structuring.enabled
+            && detectors::structuring::is_near_threshold(&r.structuring, tx.amount, &tx.currency);
         let edge = Edge {
             ts: now,
             from,
@@ -307,14 +318,22 @@ impl Engine {
         self.stats.processed += 1;
         self.stats.accounts = self.store.accounts.len() as u64;
         self.stats.edges_in_window = self.store.edges.len() as u64;
-        self.stats.peak_edges_in_window = self.stats.peak_edges_in_window.max(self.stats.edges_in_window);
+        self.stats.peak_edges_in_window = self
+            .stats
+            .peak_edges_in_window
+            .max(self.stats.edges_in_window);
         self.stats.truncated_edges = self.store.truncated_edges;
 
         // Listed counterparty screening (cached per name and country).
         let mut listed: Vec<(AcctId, &'static str, String, ListedMatch)> = Vec::new();
         if self.screener.is_some() && self.rules.listed_counterparty.enabled {
-            for (a, party, role) in [(from, &tx.originator, "originator"), (to, &tx.beneficiary, "beneficiary")] {
-                let Some(name) = party.name.as_deref().filter(|n| !n.trim().is_empty()) else { continue };
+            for (a, party, role) in [
+                (from, &tx.originator, "originator"),
+                (to, &tx.beneficiary, "beneficiary"),
+            ] {
+                let Some(name) = party.name.as_deref().filter(|n| !n.trim().is_empty()) else {
+                    continue;
+                };
                 if let Some(m) = self.screen_cached(name, party.country.as_deref()) {
                     if let Some(acc) = self.store.accounts.get_mut(a as usize) {
                         acc.listed = Some(acc.listed.unwrap_or(0.0).max(m.score as f32));
@@ -329,8 +348,15 @@ impl Engine {
         let mut legs = Vec::new();
         if self.rules.pass_through.enabled {
             let leg = {
-                let Some(edge) = self.store.edge(seq) else { return };
-                let ctx = Ctx { rules: &self.rules, store: &self.store, seq, edge };
+                let Some(edge) = self.store.edge(seq) else {
+                    return;
+                };
+                let ctx = Ctx {
+                    rules: &self.rules,
+                    store: &self.store,
+                    seq,
+                    edge,
+                };
                 detectors::pass_through::find_leg(&ctx)
             };
             if let Some(in_seq) = leg {
@@ -346,10 +372,20 @@ impl Engine {
         let mut findings: Vec<Finding> = Vec::new();
         let cycle_truncated;
         {
-            let Some(edge) = self.store.edge(seq) else { return };
-            let ctx = Ctx { rules: &self.rules, store: &self.store, seq, edge };
+            let Some(edge) = self.store.edge(seq) else {
+                return;
+            };
+            let ctx = Ctx {
+                rules: &self.rules,
+                store: &self.store,
+                seq,
+                edge,
+            };
             findings.extend(detectors::fan_in::detect(&ctx, to));
-            if self.episodes.contains_key(&(Typology::FanIn, "", vec![from])) {
+            if self
+                .episodes
+                .contains_key(&(Typology::FanIn, "", vec![from]))
+            {
                 // Money leaving an open collector: re-evaluate for the withdrawal bonus.
                 findings.extend(detectors::fan_in::detect(&ctx, from));
             }
@@ -376,13 +412,23 @@ impl Engine {
             }
             if edge.geo > 0.0 {
                 let w = |a: AcctId| {
-                    self.store.account(a).and_then(|x| x.country.as_deref()).map(|c| self.rules.geography.weight(c)).unwrap_or(0.0)
+                    self.store
+                        .account(a)
+                        .and_then(|x| x.country.as_deref())
+                        .map(|c| self.rules.geography.weight(c))
+                        .unwrap_or(0.0)
                 };
-                let customer = if w(from) <= 0.0 || w(to) > 0.0 { from } else { to };
+                let customer = if w(from) <= 0.0 || w(to) > 0.0 {
+                    from
+                } else {
+                    to
+                };
                 findings.extend(detectors::geography::detect(&ctx, customer));
             }
             for (a, role, name, m) in &listed {
-                findings.extend(detectors::listed_counterparty::finding(&ctx, *a, role, name, m));
+                findings.extend(detectors::listed_counterparty::finding(
+                    &ctx, *a, role, name, m,
+                ));
             }
         }
         if cycle_truncated {
@@ -423,7 +469,9 @@ impl Engine {
         if f.typology != Typology::HighRiskGeography && self.rules.geography.enabled {
             let mut best: Option<(&str, f64)> = None;
             for &s in &f.edges {
-                let Some(e) = self.store.edge(s) else { continue };
+                let Some(e) = self.store.edge(s) else {
+                    continue;
+                };
                 if e.geo <= 0.0 {
                     continue;
                 }
@@ -437,11 +485,17 @@ impl Engine {
                 }
             }
             if let Some((c, w)) = best {
-                parts.push(ScorePart { reason: format!("geography.{c}"), points: w });
+                parts.push(ScorePart {
+                    reason: format!("geography.{c}"),
+                    points: w,
+                });
             }
         }
         if f.typology != Typology::ListedCounterparty && self.rules.listed_counterparty.enabled {
-            let listed = f.accounts.iter().any(|&a| self.store.account(a).is_some_and(|x| x.listed.is_some()));
+            let listed = f
+                .accounts
+                .iter()
+                .any(|&a| self.store.account(a).is_some_and(|x| x.listed.is_some()));
             if listed {
                 parts.push(ScorePart {
                     reason: "listed_counterparty.involved".into(),
@@ -456,7 +510,11 @@ impl Engine {
         let mut parts = f.parts.clone();
         parts.extend(self.context_points(&f));
         parts.retain(|p| p.points != 0.0 || p.reason.ends_with("window"));
-        let score = parts.iter().map(|p| p.points).sum::<f64>().clamp(0.0, 100.0);
+        let score = parts
+            .iter()
+            .map(|p| p.points)
+            .sum::<f64>()
+            .clamp(0.0, 100.0);
         let key: EpisodeKey = (f.typology, f.tag, f.key.clone());
         let is_new = !self.episodes.contains_key(&key);
         if is_new {
@@ -487,10 +545,13 @@ impl Engine {
                 raised: false,
             };
             self.episodes.insert(key.clone(), ep);
-            self.expiry.push(Reverse((now + self.idle_secs, key.clone())));
+            self.expiry
+                .push(Reverse((now + self.idle_secs, key.clone())));
         }
         let review = self.rules.scoring.review_threshold;
-        let Some(ep) = self.episodes.get_mut(&key) else { return };
+        let Some(ep) = self.episodes.get_mut(&key) else {
+            return;
+        };
         let mut grew = false;
         for &s in &f.edges {
             if ep.seen.insert(s) {
@@ -523,7 +584,11 @@ impl Engine {
         }
         if !ep.raised && ep.score >= review {
             ep.raised = true;
-            *self.stats.alerts_by_typology.entry(f.typology.as_str().to_string()).or_default() += 1;
+            *self
+                .stats
+                .alerts_by_typology
+                .entry(f.typology.as_str().to_string())
+                .or_default() += 1;
             let a = self.build(&key, AlertStatus::Open);
             out.extend(a);
         }
@@ -534,8 +599,12 @@ impl Engine {
             if *at >= now {
                 break;
             }
-            let Some(Reverse((_, key))) = self.expiry.pop() else { break };
-            let Some(ep) = self.episodes.get(&key) else { continue };
+            let Some(Reverse((_, key))) = self.expiry.pop() else {
+                break;
+            };
+            let Some(ep) = self.episodes.get(&key) else {
+                continue;
+            };
             let due = ep.last_evidence + self.idle_secs;
             if due >= now {
                 self.expiry.push(Reverse((due, key)));
@@ -559,18 +628,32 @@ impl Engine {
         }
         let mut txs: Vec<&(i64, Seq, Box<str>)> = ep.txs.iter().collect();
         txs.sort_by_key(|t| (t.0, t.1));
-        let names = |v: &[AcctId]| v.iter().map(|&a| self.store.name(a).to_string()).collect::<Vec<_>>();
+        let names = |v: &[AcctId]| {
+            v.iter()
+                .map(|&a| self.store.name(a).to_string())
+                .collect::<Vec<_>>()
+        };
         Some(Alert {
             alert_id: ep.alert_id.clone(),
             typology: key.0,
             score: (ep.score * 100.0).round() / 100.0,
-            decision: if ep.score >= self.rules.scoring.block_threshold { Decision::Block } else { Decision::Review },
+            decision: if ep.score >= self.rules.scoring.block_threshold {
+                Decision::Block
+            } else {
+                Decision::Review
+            },
             status,
             revision: ep.revision.max(1),
             accounts: names(&ep.accounts),
             transaction_ids: txs.iter().map(|t| t.2.to_string()).collect(),
-            first_seen: txs.first().map(|t| format_timestamp(t.0)).unwrap_or_default(),
-            last_seen: txs.last().map(|t| format_timestamp(t.0)).unwrap_or_default(),
+            first_seen: txs
+                .first()
+                .map(|t| format_timestamp(t.0))
+                .unwrap_or_default(),
+            last_seen: txs
+                .last()
+                .map(|t| format_timestamp(t.0))
+                .unwrap_or_default(),
             explanation: Explanation {
                 summary: ep.summary.clone(),
                 window_start: format_timestamp(ep.window.0),

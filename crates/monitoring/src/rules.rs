@@ -149,7 +149,10 @@ pub struct StructuringRules {
 impl StructuringRules {
     /// Reporting threshold for a currency (falls back to `DEFAULT`).
     pub fn threshold(&self, currency: &str) -> Option<f64> {
-        self.thresholds.get(currency).or_else(|| self.thresholds.get("DEFAULT")).copied()
+        self.thresholds
+            .get(currency)
+            .or_else(|| self.thresholds.get("DEFAULT"))
+            .copied()
     }
 }
 
@@ -239,9 +242,12 @@ impl Rules {
     pub fn from_toml(text: &str) -> Result<Rules, MonitorError> {
         let mut base: toml::Value =
             toml::from_str(DEFAULT_RULES_TOML).map_err(|e| MonitorError::Rules(e.to_string()))?;
-        let user: toml::Value = toml::from_str(text).map_err(|e| MonitorError::Rules(e.to_string()))?;
+        let user: toml::Value =
+            toml::from_str(text).map_err(|e| MonitorError::Rules(e.to_string()))?;
         merge(&mut base, user);
-        let rules: Rules = base.try_into().map_err(|e: toml::de::Error| MonitorError::Rules(e.to_string()))?;
+        let rules: Rules = base
+            .try_into()
+            .map_err(|e: toml::de::Error| MonitorError::Rules(e.to_string()))?;
         rules.validate()?;
         Ok(rules)
     }
@@ -255,11 +261,20 @@ impl Rules {
             ("fan_out.short_window_days", self.fan_out.short_window_days),
             ("fan_out.long_window_days", self.fan_out.long_window_days),
             ("pass_through.window_days", self.pass_through.window_days),
-            ("scatter_gather.window_days", self.scatter_gather.window_days),
-            ("gather_scatter.window_days", self.gather_scatter.window_days),
+            (
+                "scatter_gather.window_days",
+                self.scatter_gather.window_days,
+            ),
+            (
+                "gather_scatter.window_days",
+                self.gather_scatter.window_days,
+            ),
             ("cycle.window_days", self.cycle.window_days),
             ("structuring.window_days", self.structuring.window_days),
-            ("dormant.activity_window_days", self.dormant.activity_window_days),
+            (
+                "dormant.activity_window_days",
+                self.dormant.activity_window_days,
+            ),
             ("geography.window_days", self.geography.window_days),
         ];
         for (name, w) in windows {
@@ -270,7 +285,10 @@ impl Rules {
         if !(self.engine.out_of_order_tolerance_days >= 0.0) {
             return bad("engine.out_of_order_tolerance_days must be >= 0");
         }
-        if self.cycle.min_hops < 2 || self.cycle.max_hops < self.cycle.min_hops || self.cycle.max_hops > 12 {
+        if self.cycle.min_hops < 2
+            || self.cycle.max_hops < self.cycle.min_hops
+            || self.cycle.max_hops > 12
+        {
             return bad("cycle: need 2 <= min_hops <= max_hops <= 12");
         }
         if self.engine.max_edges_per_account == 0 {
@@ -289,8 +307,13 @@ impl Rules {
     /// are never read again and are evicted.
     pub fn max_window_secs(&self) -> i64 {
         let d = [
-            self.fan_in.long_window_days.max(self.fan_in.short_window_days) + self.fan_in.withdrawal_days,
-            self.fan_out.long_window_days.max(self.fan_out.short_window_days),
+            self.fan_in
+                .long_window_days
+                .max(self.fan_in.short_window_days)
+                + self.fan_in.withdrawal_days,
+            self.fan_out
+                .long_window_days
+                .max(self.fan_out.short_window_days),
             self.pass_through.window_days + self.pass_through.max_delay_days,
             self.scatter_gather.window_days,
             self.gather_scatter.window_days,
@@ -346,13 +369,18 @@ mod tests {
 
     #[test]
     fn user_file_overrides_only_the_keys_it_sets() {
-        let r = Rules::from_toml("[fan_in]\nlong_min_senders = 12\n[geography.countries]\nSY = 0.0\nXX = 5.0\n");
+        let r = Rules::from_toml(
+            "[fan_in]\nlong_min_senders = 12\n[geography.countries]\nSY = 0.0\nXX = 5.0\n",
+        );
         let r = match r {
             Ok(r) => r,
             Err(e) => panic!("{e}"),
         };
         assert_eq!(r.fan_in.long_min_senders, 12);
-        assert_eq!(r.fan_in.short_min_senders, Rules::default().fan_in.short_min_senders);
+        assert_eq!(
+            r.fan_in.short_min_senders,
+            Rules::default().fan_in.short_min_senders
+        );
         assert_eq!(r.geography.weight("SY"), 0.0);
         assert_eq!(r.geography.weight("XX"), 5.0);
         assert!(r.geography.weight("IQ") > 0.0);

@@ -40,7 +40,12 @@ impl ExactListScreener {
                 .map(|(n, id, src)| {
                     (
                         fold(n),
-                        ListedMatch { entity_id: id.into(), listed_name: n.into(), source: src.into(), score: 1.0 },
+                        ListedMatch {
+                            entity_id: id.into(),
+                            listed_name: n.into(),
+                            source: src.into(),
+                            score: 1.0,
+                        },
                     )
                 })
                 .collect(),
@@ -49,12 +54,18 @@ impl ExactListScreener {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().map(|t| t.to_lowercase()).collect::<Vec<_>>().join(" ")
+    s.split_whitespace()
+        .map(|t| t.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl NameScreener for ExactListScreener {
     fn screen(&self, name: &str, _country: Option<&str>) -> Option<ListedMatch> {
         let f = fold(name);
-        self.entries.iter().find(|(n, _)| *n == f).map(|(_, m)| m.clone())
+        self.entries
+            .iter()
+            .find(|(n, _)| *n == f)
+            .map(|(_, m)| m.clone())
     }
 }

@@ -87,7 +87,11 @@ pub struct Account {
 
 impl Account {
     fn new() -> Account {
-        Account { first_ts: i64::MIN, last_ts: i64::MIN, ..Default::default() }
+        Account {
+            first_ts: i64::MIN,
+            last_ts: i64::MIN,
+            ..Default::default()
+        }
     }
 
     /// Records contact with `cp` at `ts`; returns the first-contact time.
@@ -106,7 +110,11 @@ impl Account {
                 self.known.swap_remove(i);
             }
         }
-        self.known.push(Known { acct: cp, first: ts, last: ts });
+        self.known.push(Known {
+            acct: cp,
+            first: ts,
+            last: ts,
+        });
         ts
     }
 }
@@ -185,7 +193,11 @@ impl Store {
         self.walk_back(dq, from)
     }
 
-    fn walk_back<'a>(&'a self, dq: Option<&'a VecDeque<Seq>>, from: i64) -> impl Iterator<Item = (Seq, &'a Edge)> + 'a {
+    fn walk_back<'a>(
+        &'a self,
+        dq: Option<&'a VecDeque<Seq>>,
+        from: i64,
+    ) -> impl Iterator<Item = (Seq, &'a Edge)> + 'a {
         dq.into_iter()
             .flat_map(|d| d.iter().rev())
             .map_while(move |&s| match self.edge(s) {
@@ -204,7 +216,11 @@ impl Store {
         self.edges.push_back(edge);
         for (a, incoming) in [(from, false), (to, true)] {
             if let Some(acc) = self.accounts.get_mut(a as usize) {
-                let dq = if incoming { &mut acc.ins } else { &mut acc.outs };
+                let dq = if incoming {
+                    &mut acc.ins
+                } else {
+                    &mut acc.outs
+                };
                 dq.push_back(seq);
                 if dq.len() > max_edges {
                     dq.pop_front();
@@ -227,7 +243,11 @@ impl Store {
             self.base += 1;
             for (a, incoming) in [(from, false), (to, true)] {
                 if let Some(acc) = self.accounts.get_mut(a as usize) {
-                    let dq = if incoming { &mut acc.ins } else { &mut acc.outs };
+                    let dq = if incoming {
+                        &mut acc.ins
+                    } else {
+                        &mut acc.outs
+                    };
                     while dq.front().is_some_and(|&s| s <= seq) {
                         dq.pop_front();
                     }

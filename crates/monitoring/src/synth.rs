@@ -29,7 +29,13 @@ pub struct SynthConfig {
 
 impl Default for SynthConfig {
     fn default() -> Self {
-        SynthConfig { transactions: 1_000_000, accounts: 100_000, days: 365, seed: 7, pattern_every: 2_000 }
+        SynthConfig {
+            transactions: 1_000_000,
+            accounts: 100_000,
+            days: 365,
+            seed: 7,
+            pattern_every: 2_000,
+        }
     }
 }
 
@@ -72,7 +78,16 @@ impl SynthStream {
     /// A new stream.
     pub fn new(cfg: SynthConfig) -> SynthStream {
         let rng = Rng(cfg.seed ^ 0xA5A5_5A5A_1234_5678);
-        SynthStream { cfg, rng, emitted: 0, background: 0, scheduled: BinaryHeap::new(), tiebreak: 0, start: START, pattern_no: 0 }
+        SynthStream {
+            cfg,
+            rng,
+            emitted: 0,
+            background: 0,
+            scheduled: BinaryHeap::new(),
+            tiebreak: 0,
+            start: START,
+            pattern_no: 0,
+        }
     }
 
     fn span(&self) -> i64 {
@@ -89,7 +104,13 @@ impl SynthStream {
 
     fn schedule(&mut self, ts: i64, from: u64, to: u64, amount: f64) {
         self.tiebreak += 1;
-        self.scheduled.push(Reverse((ts, self.tiebreak, from, to, (amount * 100.0) as u64)));
+        self.scheduled.push(Reverse((
+            ts,
+            self.tiebreak,
+            from,
+            to,
+            (amount * 100.0) as u64,
+        )));
     }
 
     fn schedule_pattern(&mut self, at: i64) {
@@ -148,7 +169,11 @@ impl SynthStream {
         } else {
             self.acct()
         };
-        let to = if to == from { (to + 1) % self.cfg.accounts.max(2) } else { to };
+        let to = if to == from {
+            (to + 1) % self.cfg.accounts.max(2)
+        } else {
+            to
+        };
         let u = self.rng.unit();
         let amount = (10.0 * (500.0f64).powf(u) * 100.0).round() / 100.0;
         (from, to, amount)
@@ -161,8 +186,16 @@ impl SynthStream {
             timestamp: ts,
             amount,
             currency: "USD".into(),
-            originator: Party { account: from.to_string(), bank: Some(bank(from)), ..Default::default() },
-            beneficiary: Party { account: to.to_string(), bank: Some(bank(to)), ..Default::default() },
+            originator: Party {
+                account: from.to_string(),
+                bank: Some(bank(from)),
+                ..Default::default()
+            },
+            beneficiary: Party {
+                account: to.to_string(),
+                bank: Some(bank(to)),
+                ..Default::default()
+            },
             channel: Some("TRANSFER".into()),
         }
     }
@@ -199,7 +232,13 @@ mod tests {
 
     #[test]
     fn stream_is_deterministic_ordered_and_sized() {
-        let cfg = SynthConfig { transactions: 20_000, accounts: 1_000, days: 30, seed: 1, pattern_every: 500 };
+        let cfg = SynthConfig {
+            transactions: 20_000,
+            accounts: 1_000,
+            days: 30,
+            seed: 1,
+            pattern_every: 500,
+        };
         let a: Vec<_> = SynthStream::new(cfg.clone()).collect();
         let b: Vec<_> = SynthStream::new(cfg).collect();
         assert_eq!(a.len(), 20_000);

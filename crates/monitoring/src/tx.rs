@@ -73,7 +73,12 @@ pub fn parse_timestamp(s: &str) -> Result<i64, String> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(dt.timestamp());
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y/%m/%d %H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(dt.and_utc().timestamp());
         }
@@ -105,11 +110,16 @@ pub fn parse_amount(s: &str) -> Result<f64, String> {
         return Err("empty amount".into());
     }
     let cleaned: std::borrow::Cow<'_, str> = if t.contains([',', '_']) {
-        t.chars().filter(|c| *c != ',' && *c != '_').collect::<String>().into()
+        t.chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect::<String>()
+            .into()
     } else {
         t.into()
     };
-    let v: f64 = cleaned.parse().map_err(|_| format!("amount is not a number: {t:?}"))?;
+    let v: f64 = cleaned
+        .parse()
+        .map_err(|_| format!("amount is not a number: {t:?}"))?;
     if !v.is_finite() {
         return Err(format!("amount is not finite: {t:?}"));
     }

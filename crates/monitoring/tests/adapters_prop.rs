@@ -2,14 +2,19 @@
 //! transaction or a rejection with a reason, JSON lines round-trip, and the engine accepts
 //! any sequence of transactions without panicking.
 
-use monitoring::input::{amlsim::AmlsimReader, csv_mapped, jsonl::JsonlReader, pacs008::Pacs008Reader, Record};
+use monitoring::input::{
+    Record, amlsim::AmlsimReader, csv_mapped, jsonl::JsonlReader, pacs008::Pacs008Reader,
+};
 use monitoring::{Engine, Party, Rules, Transaction};
 use proptest::prelude::*;
 
 fn check(recs: impl Iterator<Item = Record>) {
     for r in recs.take(10_000) {
         match r {
-            Ok(t) => assert!(t.validate().is_ok(), "adapter produced an invalid transaction: {t:?}"),
+            Ok(t) => assert!(
+                t.validate().is_ok(),
+                "adapter produced an invalid transaction: {t:?}"
+            ),
             Err(e) => {
                 assert!(!e.reason.is_empty());
                 assert!(!e.record.is_empty());
@@ -18,7 +23,8 @@ fn check(recs: impl Iterator<Item = Record>) {
     }
 }
 
-const AMLSIM_HEADER: &str = "tx_id,timestamp,step,orig_acct,bene_acct,orig_bank,bene_bank,amount,currency,tx_type\n";
+const AMLSIM_HEADER: &str =
+    "tx_id,timestamp,step,orig_acct,bene_acct,orig_bank,bene_bank,amount,currency,tx_type\n";
 
 fn mapping() -> csv_mapped::Mapping {
     match csv_mapped::Mapping::from_toml(

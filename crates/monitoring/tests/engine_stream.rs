@@ -8,8 +8,14 @@ fn tx(id: &str, ts: i64, o: &str, b: &str, amount: f64) -> Transaction {
         timestamp: ts,
         amount,
         currency: "USD".into(),
-        originator: Party { account: o.into(), ..Default::default() },
-        beneficiary: Party { account: b.into(), ..Default::default() },
+        originator: Party {
+            account: o.into(),
+            ..Default::default()
+        },
+        beneficiary: Party {
+            account: b.into(),
+            ..Default::default()
+        },
         channel: None,
     }
 }
@@ -32,7 +38,8 @@ fn late_transactions_beyond_tolerance_are_rejected_with_reason() {
 
 #[test]
 fn within_tolerance_transactions_are_reordered_not_rejected() {
-    let rules = Rules::from_toml("[engine]\nout_of_order_tolerance_days = 0.5\n").unwrap_or_default();
+    let rules =
+        Rules::from_toml("[engine]\nout_of_order_tolerance_days = 0.5\n").unwrap_or_default();
     let mut e = Engine::new(rules);
     e.process(tx("a", T0 + 10 * H, "A", "B", 10.0));
     e.process(tx("b", T0 + 5 * H, "A", "B", 10.0)); // 5 h late, tolerance 12 h
@@ -63,15 +70,28 @@ fn alerts_open_on_completion_and_close_after_idle_time_with_all_transactions() {
     let mut out = Vec::new();
     // 7 new senders into C within 2 days: short-window fan-in opens at the 5th.
     for i in 0..7 {
-        out.extend(e.process(tx(&format!("t{i}"), T0 + i * 6 * H, &format!("S{i}"), "C", 100.0)));
+        out.extend(e.process(tx(
+            &format!("t{i}"),
+            T0 + i * 6 * H,
+            &format!("S{i}"),
+            "C",
+            100.0,
+        )));
     }
-    let open: Vec<_> = out.iter().filter(|a| a.status == AlertStatus::Open).cloned().collect();
+    let open: Vec<_> = out
+        .iter()
+        .filter(|a| a.status == AlertStatus::Open)
+        .cloned()
+        .collect();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].transaction_ids.len(), 5);
     assert!(out.iter().all(|a| a.status == AlertStatus::Open));
     // 11 days later (idle close 10 days) any transaction closes it.
     out.extend(e.process(tx("z", T0 + 11 * 24 * H + 7 * 6 * H, "Q", "R", 1.0)));
-    let closed: Vec<_> = out.iter().filter(|a| a.status == AlertStatus::Closed).collect();
+    let closed: Vec<_> = out
+        .iter()
+        .filter(|a| a.status == AlertStatus::Closed)
+        .collect();
     assert_eq!(closed.len(), 1);
     assert_eq!(closed[0].alert_id, open[0].alert_id);
     assert_eq!(closed[0].transaction_ids.len(), 7);
@@ -91,10 +111,19 @@ fn state_stays_bounded_by_the_windows() {
             n += 1;
             let a = (k * 7 + day * 11) % 2_000;
             let b = (k * 13 + day * 3 + 1) % 2_000;
-            e.process(tx(&n.to_string(), T0 + day * 24 * H + k, &a.to_string(), &b.to_string(), 50.0));
+            e.process(tx(
+                &n.to_string(),
+                T0 + day * 24 * H + k,
+                &a.to_string(),
+                &b.to_string(),
+                50.0,
+            ));
         }
     }
     e.finish();
     let held = e.stats().peak_edges_in_window;
-    assert!(held <= (window_days as u64 + 2) * 200, "held {held} edges for a {window_days}-day window");
+    assert!(
+        held <= (window_days as u64 + 2) * 200,
+        "held {held} edges for a {window_days}-day window"
+    );
 }

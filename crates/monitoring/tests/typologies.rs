@@ -8,7 +8,9 @@ use monitoring::input::jsonl::JsonlReader;
 use monitoring::{Alert, AlertStatus, Engine, ExactListScreener, Rules, Typology};
 
 fn data(name: &str) -> String {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -45,7 +47,11 @@ fn structuring_just_under_threshold_by_one_originator_is_alerted() {
     assert_eq!(s[0].explanation.facts["count"], 3);
     assert_eq!(s[0].explanation.facts["reporting_threshold"], 10000.0);
     // ACC-OTHER made two just-under transfers two weeks apart: not structuring.
-    assert!(alerts.iter().all(|a| !a.accounts.contains(&"ACC-OTHER".to_string())));
+    assert!(
+        alerts
+            .iter()
+            .all(|a| !a.accounts.contains(&"ACC-OTHER".to_string()))
+    );
 }
 
 #[test]
@@ -68,7 +74,10 @@ fn high_risk_geography_counts_conflict_zone_and_neighbour_counterparties() {
     assert_eq!(g[0].transaction_ids, ["g1", "g2"]);
     // 40 base + 40 for Syria (Turkey, 15, came from the beneficiary agent's BIC).
     assert_eq!(g[0].score, 80.0);
-    let countries = g[0].explanation.facts["countries"].as_array().cloned().unwrap_or_default();
+    let countries = g[0].explanation.facts["countries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(countries.len(), 2);
     assert_eq!(countries[0]["country"], "SY");
     assert_eq!(countries[1]["country"], "TR");
@@ -98,8 +107,18 @@ fn pass_through_needs_repeated_similar_in_out_legs() {
     assert_eq!(p.len(), 1, "{alerts:#?}");
     assert_eq!(p[0].accounts[0], "ACC-MULE");
     assert_eq!(p[0].transaction_ids, ["p1", "p2", "p4", "p5"]);
-    assert_eq!(p[0].explanation.paths, [["ACC-A", "ACC-MULE", "ACC-B"], ["ACC-C", "ACC-MULE", "ACC-D"]]);
-    assert!(alerts.iter().all(|a| !a.accounts.contains(&"ACC-OK".to_string())));
+    assert_eq!(
+        p[0].explanation.paths,
+        [
+            ["ACC-A", "ACC-MULE", "ACC-B"],
+            ["ACC-C", "ACC-MULE", "ACC-D"]
+        ]
+    );
+    assert!(
+        alerts
+            .iter()
+            .all(|a| !a.accounts.contains(&"ACC-OK".to_string()))
+    );
 }
 
 #[test]
@@ -111,7 +130,12 @@ fn fan_in_burst_with_rapid_withdrawal_scores_higher() {
     assert_eq!(f[0].transaction_ids, ["f1", "f2", "f3", "f4", "f5", "f6"]);
     // 55 base + 2 (one sender over the minimum of 5) + 15 (80 % withdrawn within days).
     assert_eq!(f[0].score, 72.0);
-    assert!(f[0].explanation.score_parts.iter().any(|p| p.reason == "fan_in.rapid_withdrawal"));
+    assert!(
+        f[0].explanation
+            .score_parts
+            .iter()
+            .any(|p| p.reason == "fan_in.rapid_withdrawal")
+    );
     assert_eq!(f[0].explanation.facts["window"], "short");
 }
 
@@ -121,13 +145,17 @@ fn three_hop_cycle_is_found_and_two_way_exchange_is_not() {
     let c = only(&alerts, Typology::Cycle);
     assert_eq!(c.len(), 1, "{alerts:#?}");
     assert_eq!(c[0].transaction_ids, ["c1", "c2", "c3"]);
-    assert_eq!(c[0].explanation.paths, [["ACC-X", "ACC-Y", "ACC-Z", "ACC-X"]]);
+    assert_eq!(
+        c[0].explanation.paths,
+        [["ACC-X", "ACC-Y", "ACC-Z", "ACC-X"]]
+    );
     assert_eq!(c[0].score, 65.0);
 }
 
 #[test]
 fn strict_time_respecting_cycles_reject_legs_out_of_order() {
-    let rules = Rules::from_toml("[cycle]\ntime_respecting = true\norder_slack_days = 0.0\n").unwrap_or_default();
+    let rules = Rules::from_toml("[cycle]\ntime_respecting = true\norder_slack_days = 0.0\n")
+        .unwrap_or_default();
     assert!(rules.cycle.time_respecting);
     // c1 X->Y (5 Mar), c2 Y->Z (12 Mar), c3 Z->X (20 Mar): money can follow the loop.
     let alerts = run_with(&mut Engine::new(rules.clone()), "cycle.jsonl");
@@ -139,8 +167,14 @@ fn strict_time_respecting_cycles_reject_legs_out_of_order() {
         timestamp: 1_709_596_800 + day * 86_400,
         amount: 1000.0,
         currency: "USD".into(),
-        originator: monitoring::Party { account: o.into(), ..Default::default() },
-        beneficiary: monitoring::Party { account: b.into(), ..Default::default() },
+        originator: monitoring::Party {
+            account: o.into(),
+            ..Default::default()
+        },
+        beneficiary: monitoring::Party {
+            account: b.into(),
+            ..Default::default()
+        },
         channel: None,
     };
     let mut out = Vec::new();
@@ -148,7 +182,10 @@ fn strict_time_respecting_cycles_reject_legs_out_of_order() {
     out.extend(e.process(mk("b", 3, "X", "Y")));
     out.extend(e.process(mk("c", 1 + 5, "Z", "X")));
     out.extend(e.finish());
-    assert!(out.iter().all(|a| a.typology != Typology::Cycle), "{out:#?}");
+    assert!(
+        out.iter().all(|a| a.typology != Typology::Cycle),
+        "{out:#?}"
+    );
 }
 
 #[test]
@@ -164,8 +201,14 @@ fn scatter_gather_through_four_intermediaries() {
 
 #[test]
 fn same_input_gives_the_same_alert_ids() {
-    let a: Vec<String> = run("scatter_gather.jsonl").into_iter().map(|a| a.alert_id).collect();
-    let b: Vec<String> = run("scatter_gather.jsonl").into_iter().map(|a| a.alert_id).collect();
+    let a: Vec<String> = run("scatter_gather.jsonl")
+        .into_iter()
+        .map(|a| a.alert_id)
+        .collect();
+    let b: Vec<String> = run("scatter_gather.jsonl")
+        .into_iter()
+        .map(|a| a.alert_id)
+        .collect();
     assert_eq!(a, b);
 }
 
@@ -182,10 +225,18 @@ fn geography_points_raise_other_typologies_too() {
         out.extend(e.process(r));
     }
     out.extend(e.finish());
-    let c: Vec<_> = out.iter().filter(|a| a.typology == Typology::Cycle && a.status == AlertStatus::Closed).collect();
+    let c: Vec<_> = out
+        .iter()
+        .filter(|a| a.typology == Typology::Cycle && a.status == AlertStatus::Closed)
+        .collect();
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].score, 100.0);
-    assert!(c[0].explanation.score_parts.iter().any(|p| p.reason == "geography.SY" && p.points == 40.0));
+    assert!(
+        c[0].explanation
+            .score_parts
+            .iter()
+            .any(|p| p.reason == "geography.SY" && p.points == 40.0)
+    );
 }
 
 #[test]

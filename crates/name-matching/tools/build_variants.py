@@ -4,9 +4,10 @@
 Source: the PyPI package `arabic-name-romanizer` (code MIT, data CC0 Wikidata + CC0 Algerian
 Name Transcription Corpus + MIT DziriNames; see data/LICENSE-variants.md). Usage:
 
-    pip download arabic-name-romanizer==0.2.0 --no-deps -d /tmp/anr
-    unzip -o /tmp/anr/*.whl -d /tmp/anr/x
-    python3 tools/build_variants.py /tmp/anr/x/arabic_name_romanizer/resources/names.sqlite3 > data/variants.tsv
+    pip download arabic-name-romanizer==0.2.0 --no-deps -d anr_dl
+    unzip -o anr_dl/*.whl -d anr_dl/x
+    python3 tools/build_variants.py anr_dl/x/arabic_name_romanizer/resources/names.sqlite3 > data/variants.tsv
+    rm -r anr_dl
 
 Each output line is `arabic<TAB>latin latin ...`: the Arabic key normalised like the Rust
 normaliser (alef forms, ta marbuta, alef maqsura, Persian letters, article, abd/abu compounds)

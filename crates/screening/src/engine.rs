@@ -257,7 +257,17 @@ impl Screener {
             } else {
                 qualifiers::assess(&quals, &self.entities[ei as usize], &self.config)
             };
-            let fin = (s + adj.iter().map(|a| a.effect).sum::<f64>()).clamp(0.0, 1.0);
+            let mut adj = adj;
+            let mut fin = (s + adj.iter().map(|a| a.effect).sum::<f64>()).clamp(0.0, 1.0);
+            if fin >= threshold {
+                // Evidence guard: a would-be match where only common tokens agree while the
+                // list name's distinctive tokens are missing from the query ("Ali Abdullah"
+                // vs "Abdullah Ali Nuri") is lowered below the threshold.
+                if let Some(a) = self.evidence_guard(&preps, id, fin, threshold) {
+                    fin = (fin + a.effect).clamp(0.0, 1.0);
+                    adj.push(a);
+                }
+            }
             if fin >= self.config.cutoff {
                 scored.push((ei, fin, raw, id, adj));
             }
@@ -318,6 +328,38 @@ impl Screener {
                 }
             })
             .collect())
+    }
+
+    /// See the evidence guard in [`Screener::screen`]: the rarity-weighted similarity of the
+    /// aligned tokens must reach `config.min_evidence`, or exceed the weight of every list
+    /// token the query left unmatched.
+    fn evidence_guard(
+        &self,
+        preps: &[(NameType, Prepared)],
+        id: u32,
+        score: f64,
+        threshold: f64,
+    ) -> Option<Adjustment> {
+        let n = &self.names[id as usize];
+        let ty = name_type(n.schema);
+        let q = &preps.iter().find(|(t, _)| *t == ty)?.1;
+        let c = name_matching::compare(q, &n.prepared);
+        let evidence: f64 = c.alignment.iter().map(|a| a.weight * a.score).sum();
+        let missing = c.unmatched_list.iter().map(|u| u.weight).fold(0.0, f64::max);
+        if evidence >= self.config.min_evidence || missing <= evidence {
+            return None;
+        }
+        let target = threshold - 0.05;
+        let effect = round4((target - score).min(0.0));
+        Some(Adjustment {
+            factor: Factor::Evidence,
+            outcome: Outcome::Mismatch,
+            effect,
+            detail: format!(
+                "only common tokens agree (evidence {evidence:.2} < {:.2}) while the list name's distinctive token(s) are missing from the query",
+                self.config.min_evidence
+            ),
+        })
     }
 
     /// Screens many queries on all cores; results in input order.

@@ -76,6 +76,9 @@ pub enum Factor {
     Country,
     /// Identity document number.
     Document,
+    /// Strength of the name evidence: only common tokens agree while the list name's
+    /// distinctive tokens are missing from the query.
+    Evidence,
 }
 
 /// Outcome of a qualifier comparison.

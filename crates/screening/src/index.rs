@@ -173,7 +173,7 @@ impl Postings {
             for (plist, strength) in &per_tok[t] {
                 let grow = plist.len() <= LONG_POSTING || acc.is_empty();
                 let add = w * strength;
-                let mut credit = |e: &mut (f32, u16, f32)| {
+                let credit = |e: &mut (f32, u16, f32)| {
                     if e.1 as usize == t {
                         if add > e.2 {
                             e.0 += add - e.2;

@@ -53,6 +53,9 @@ pub struct Config {
     /// retrieval key with the name) is below this share of the query's total weight are not
     /// scored.
     pub min_retrieval_share: f64,
+    /// Least rarity-weighted token agreement a match needs when the list name has a more
+    /// distinctive token the query lacks (see the evidence guard).
+    pub min_evidence: f64,
     /// Multiplier applied to the name score of a weak / low-quality alias.
     pub weak_alias_factor: f64,
     /// Birth date: same full date adds this much.
@@ -79,6 +82,7 @@ impl Default for Config {
             limit: 10,
             candidate_budget: 64,
             min_retrieval_share: 0.3,
+            min_evidence: 1.0,
             weak_alias_factor: 0.92,
             dob_match_bonus: 0.05,
             dob_year_bonus: 0.02,

@@ -11,7 +11,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use monitoring::input::Format;
 use monitoring::synth::{SynthConfig, SynthStream};
 use monitoring::{Engine, Rules};
@@ -79,7 +79,11 @@ fn cpu_secs() -> f64 {
     // /proc/self/schedstat: nanoseconds on CPU, waiting, timeslices.
     std::fs::read_to_string("/proc/self/schedstat")
         .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+        })
         .map(|ns| ns / 1e9)
         .unwrap_or(0.0)
 }
@@ -102,7 +106,10 @@ fn rss_mib() -> (f64, f64) {
 pub fn write_stream(path: &std::path::Path, cfg: SynthConfig) -> anyhow::Result<u64> {
     let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
-    writeln!(w, "tx_id,timestamp,step,orig_acct,bene_acct,orig_bank,bene_bank,amount,currency,tx_type")?;
+    writeln!(
+        w,
+        "tx_id,timestamp,step,orig_acct,bene_acct,orig_bank,bene_bank,amount,currency,tx_type"
+    )?;
     let start = 1_704_067_200i64;
     let mut n = 0;
     for t in SynthStream::new(cfg) {
@@ -125,10 +132,18 @@ pub fn write_stream(path: &std::path::Path, cfg: SynthConfig) -> anyhow::Result<
     Ok(n)
 }
 
-fn run_one(path: &std::path::Path, fmt: Format, rules: Rules, accounts_hint: u64) -> anyhow::Result<BenchResult> {
+fn run_one(
+    path: &std::path::Path,
+    fmt: Format,
+    rules: Rules,
+    accounts_hint: u64,
+) -> anyhow::Result<BenchResult> {
     let input_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let open = || -> anyhow::Result<Box<dyn std::io::BufRead>> {
-        Ok(Box::new(BufReader::with_capacity(1 << 20, File::open(path).with_context(|| format!("opening {}", path.display()))?)))
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 20,
+            File::open(path).with_context(|| format!("opening {}", path.display()))?,
+        )))
     };
     // Baseline: parse only.
     let t0 = Instant::now();
@@ -154,13 +169,21 @@ fn run_one(path: &std::path::Path, fmt: Format, rules: Rules, accounts_hint: u64
     let (peak, _) = rss_mib();
     Ok(BenchResult {
         transactions: n,
-        accounts: if summary.stats.accounts > 0 { summary.stats.accounts } else { accounts_hint },
+        accounts: if summary.stats.accounts > 0 {
+            summary.stats.accounts
+        } else {
+            accounts_hint
+        },
         input_bytes,
         parse_only_secs: parse_secs,
         pipeline_secs: pipe_secs,
         pipeline_tx_per_sec: n as f64 / pipe_secs.max(1e-9),
         pipeline_cpu_secs: pipe_cpu,
-        pipeline_tx_per_cpu_sec: if pipe_cpu > 0.0 { n as f64 / pipe_cpu } else { 0.0 },
+        pipeline_tx_per_cpu_sec: if pipe_cpu > 0.0 {
+            n as f64 / pipe_cpu
+        } else {
+            0.0
+        },
         parse_only_tx_per_sec: n as f64 / parse_secs.max(1e-9),
         pipeline_over_parse: pipe_secs / parse_secs.max(1e-9),
         alerts_written: summary.alerts_written,
@@ -206,14 +229,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.generate.is_empty() {
         bail!("give --input PATH or --generate N[,N...]");
     }
-    let accounts_for = |i: usize| -> u64 { *args.accounts.get(i).or(args.accounts.last()).unwrap_or(&100_000) };
+    let accounts_for = |i: usize| -> u64 {
+        *args
+            .accounts
+            .get(i)
+            .or(args.accounts.last())
+            .unwrap_or(&100_000)
+    };
     if args.generate.len() > 1 && !args.single {
         // One child per size: each peak RSS then belongs to that size only.
         let exe = std::env::current_exe().context("locating the raqib binary")?;
         for (i, &n) in args.generate.iter().enumerate() {
             let mut cmd = std::process::Command::new(&exe);
-            cmd.args(["bench", "monitoring", "--single", "--generate", &n.to_string(), "--accounts", &accounts_for(i).to_string()]);
-            cmd.args(["--days", &args.days.to_string(), "--seed", &args.seed.to_string()]);
+            cmd.args([
+                "bench",
+                "monitoring",
+                "--single",
+                "--generate",
+                &n.to_string(),
+                "--accounts",
+                &accounts_for(i).to_string(),
+            ]);
+            cmd.args([
+                "--days",
+                &args.days.to_string(),
+                "--seed",
+                &args.seed.to_string(),
+            ]);
             if let Some(r) = &args.rules {
                 cmd.arg("--rules").arg(r);
             }
@@ -230,12 +272,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let n = args.generate[0];
     let accounts = accounts_for(0);
     let dir = tempfile::tempdir()?;
-    let path = args.keep.clone().unwrap_or_else(|| dir.path().join("transactions.csv"));
-    let cfg = SynthConfig { transactions: n, accounts, days: args.days, seed: args.seed, pattern_every: 2_000 };
+    let path = args
+        .keep
+        .clone()
+        .unwrap_or_else(|| dir.path().join("transactions.csv"));
+    let cfg = SynthConfig {
+        transactions: n,
+        accounts,
+        days: args.days,
+        seed: args.seed,
+        pattern_every: 2_000,
+    };
     let t0 = Instant::now();
     write_stream(&path, cfg)?;
     if !args.json {
-        eprintln!("generated {n} transactions over {accounts} accounts in {:.1}s -> {}", t0.elapsed().as_secs_f64(), path.display());
+        eprintln!(
+            "generated {n} transactions over {accounts} accounts in {:.1}s -> {}",
+            t0.elapsed().as_secs_f64(),
+            path.display()
+        );
     }
     if args.no_run {
         return Ok(());

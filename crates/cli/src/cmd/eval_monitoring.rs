@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -68,7 +68,9 @@ pub struct Label {
 }
 
 /// Reads alert transaction ids (union per alert_id) and counts per alert typology.
-pub fn read_alerts(path: &Path) -> anyhow::Result<(HashSet<String>, BTreeMap<String, usize>, usize)> {
+pub fn read_alerts(
+    path: &Path,
+) -> anyhow::Result<(HashSet<String>, BTreeMap<String, usize>, usize)> {
     let f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut flagged = HashSet::new();
     let mut ids: HashMap<String, String> = HashMap::new();
@@ -77,10 +79,14 @@ pub fn read_alerts(path: &Path) -> anyhow::Result<(HashSet<String>, BTreeMap<Str
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value =
-            serde_json::from_str(&line).with_context(|| format!("{} line {}: not JSON", path.display(), i + 1))?;
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {}: not JSON", path.display(), i + 1))?;
         let Some(txs) = v.get("transaction_ids").and_then(|t| t.as_array()) else {
-            bail!("{} line {}: no transaction_ids array", path.display(), i + 1);
+            bail!(
+                "{} line {}: no transaction_ids array",
+                path.display(),
+                i + 1
+            );
         };
         for t in txs {
             match t {
@@ -88,9 +94,24 @@ pub fn read_alerts(path: &Path) -> anyhow::Result<(HashSet<String>, BTreeMap<Str
                 other => flagged.insert(other.to_string()),
             };
         }
-        let id = v.get("alert_id").and_then(|x| x.as_str()).unwrap_or("").to_string();
-        let typ = v.get("typology").and_then(|x| x.as_str()).unwrap_or("?").to_string();
-        ids.insert(if id.is_empty() { format!("line{i}") } else { id }, typ);
+        let id = v
+            .get("alert_id")
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_string();
+        let typ = v
+            .get("typology")
+            .and_then(|x| x.as_str())
+            .unwrap_or("?")
+            .to_string();
+        ids.insert(
+            if id.is_empty() {
+                format!("line{i}")
+            } else {
+                id
+            },
+            typ,
+        );
     }
     let mut by_typ = BTreeMap::new();
     for t in ids.values() {
@@ -100,23 +121,41 @@ pub fn read_alerts(path: &Path) -> anyhow::Result<(HashSet<String>, BTreeMap<Str
 }
 
 fn read_labels(path: &Path) -> anyhow::Result<Vec<(String, Label)>> {
-    let mut rd = csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut rd =
+        csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
     let h = rd.headers()?.clone();
-    let col = |n: &str| h.iter().position(|x| x.trim() == n).with_context(|| format!("{}: no column {n}", path.display()));
-    let (ci, cs, ca, ct) = (col("tx_id")?, col("is_sar")?, col("alert_id")?, col("typology")?);
+    let col = |n: &str| {
+        h.iter()
+            .position(|x| x.trim() == n)
+            .with_context(|| format!("{}: no column {n}", path.display()))
+    };
+    let (ci, cs, ca, ct) = (
+        col("tx_id")?,
+        col("is_sar")?,
+        col("alert_id")?,
+        col("typology")?,
+    );
     let mut out = Vec::new();
     for (i, r) in rd.records().enumerate() {
         let r = r.with_context(|| format!("{} line {}", path.display(), i + 2))?;
         let g = |c: usize| r.get(c).unwrap_or("").trim().to_string();
         let pattern = Some(g(ca)).filter(|s| !s.is_empty());
-        out.push((g(ci), Label { is_sar: g(cs) == "1" || g(cs).eq_ignore_ascii_case("true"), pattern, typology: g(ct) }));
+        out.push((
+            g(ci),
+            Label {
+                is_sar: g(cs) == "1" || g(cs).eq_ignore_ascii_case("true"),
+                pattern,
+                typology: g(ct),
+            },
+        ));
     }
     Ok(out)
 }
 
 /// Pattern id -> (typology, is_sar, first_tx_date) from alerts.csv.
 fn read_patterns(path: &Path) -> anyhow::Result<HashMap<String, (String, bool, String)>> {
-    let mut rd = csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut rd =
+        csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
     let h = rd.headers()?.clone();
     let col = |n: &str| h.iter().position(|x| x.trim() == n);
     let ci = col("alert_id").context("alerts.csv: no alert_id column")?;
@@ -132,14 +171,24 @@ fn read_patterns(path: &Path) -> anyhow::Result<HashMap<String, (String, bool, S
 
 fn tx_dates(labels: &Path) -> anyhow::Result<HashMap<String, String>> {
     let p = labels.with_file_name("transactions.csv");
-    let mut rd = csv::Reader::from_path(&p).with_context(|| format!("--split-date needs {}", p.display()))?;
+    let mut rd = csv::Reader::from_path(&p)
+        .with_context(|| format!("--split-date needs {}", p.display()))?;
     let h = rd.headers()?.clone();
-    let ci = h.iter().position(|x| x == "tx_id").context("transactions.csv: no tx_id")?;
-    let ct = h.iter().position(|x| x == "timestamp").context("transactions.csv: no timestamp")?;
+    let ci = h
+        .iter()
+        .position(|x| x == "tx_id")
+        .context("transactions.csv: no tx_id")?;
+    let ct = h
+        .iter()
+        .position(|x| x == "timestamp")
+        .context("transactions.csv: no timestamp")?;
     let mut out = HashMap::new();
     for r in rd.records() {
         let r = r?;
-        out.insert(r.get(ci).unwrap_or("").to_string(), r.get(ct).unwrap_or("").chars().take(10).collect());
+        out.insert(
+            r.get(ci).unwrap_or("").to_string(),
+            r.get(ct).unwrap_or("").chars().take(10).collect(),
+        );
     }
     Ok(out)
 }
@@ -153,13 +202,19 @@ pub fn figures(
     keep_tx: &dyn Fn(&str) -> bool,
     keep_pattern: &dyn Fn(&str) -> bool,
 ) -> Figures {
-    let mut f = Figures { part: part.to_string(), ..Default::default() };
+    let mut f = Figures {
+        part: part.to_string(),
+        ..Default::default()
+    };
     // pattern -> (typology, is_sar, n_tx, n_flagged)
     let mut pats: BTreeMap<&str, (String, bool, usize, usize)> = BTreeMap::new();
     for (id, l) in labels {
         if let Some(p) = &l.pattern {
             let e = pats.entry(p.as_str()).or_insert_with(|| {
-                let (t, s) = patterns.get(p).map(|x| (x.0.clone(), x.1)).unwrap_or((l.typology.clone(), l.is_sar));
+                let (t, s) = patterns
+                    .get(p)
+                    .map(|x| (x.0.clone(), x.1))
+                    .unwrap_or((l.typology.clone(), l.is_sar));
                 (t, s, 0, 0)
             });
             e.2 += 1;
@@ -193,8 +248,14 @@ pub fn figures(
         e.recall = ratio(e.suspicious_found, e.suspicious_patterns);
         e.legit_alerted_share = ratio(e.legit_alerted, e.legit_patterns);
     }
-    f.tx_precision = ratio(f.tx_true_positives, f.tx_true_positives + f.tx_false_positives);
-    f.tx_recall = ratio(f.tx_true_positives, f.tx_true_positives + f.tx_false_negatives);
+    f.tx_precision = ratio(
+        f.tx_true_positives,
+        f.tx_true_positives + f.tx_false_positives,
+    );
+    f.tx_recall = ratio(
+        f.tx_true_positives,
+        f.tx_true_positives + f.tx_false_negatives,
+    );
     f.tx_f1 = if f.tx_precision + f.tx_recall > 0.0 {
         2.0 * f.tx_precision * f.tx_recall / (f.tx_precision + f.tx_recall)
     } else {
@@ -227,8 +288,22 @@ pub fn evaluate(args: &Args) -> anyhow::Result<Vec<Figures>> {
         let after_tx = |t: &str| dates.get(t).is_some_and(|x| x.as_str() >= d);
         let before_p = |p: &str| patterns.get(p).is_some_and(|x| x.2.as_str() < d);
         let after_p = |p: &str| patterns.get(p).is_some_and(|x| x.2.as_str() >= d);
-        out.push(figures(&format!("before {d}"), &labels, &patterns, &flagged, &before_tx, &before_p));
-        out.push(figures(&format!("from {d}"), &labels, &patterns, &flagged, &after_tx, &after_p));
+        out.push(figures(
+            &format!("before {d}"),
+            &labels,
+            &patterns,
+            &flagged,
+            &before_tx,
+            &before_p,
+        ));
+        out.push(figures(
+            &format!("from {d}"),
+            &labels,
+            &patterns,
+            &flagged,
+            &after_tx,
+            &after_p,
+        ));
     }
     for f in &mut out {
         f.alerts = n_alerts;
@@ -244,8 +319,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     for f in &figs {
-        println!("== {} ({} alerts: {})", f.part, f.alerts, f.alerts_by_typology.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
-        println!("{:<16} {:>10} {:>8} {:>14} {:>8}", "typology", "found/SAR", "recall", "legit alerted", "share");
+        println!(
+            "== {} ({} alerts: {})",
+            f.part,
+            f.alerts,
+            f.alerts_by_typology
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        println!(
+            "{:<16} {:>10} {:>8} {:>14} {:>8}",
+            "typology", "found/SAR", "recall", "legit alerted", "share"
+        );
         for (t, e) in &f.per_typology {
             println!(
                 "{:<16} {:>10} {:>8.3} {:>14} {:>8.3}",
@@ -258,7 +345,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         println!(
             "transactions: precision {:.3} recall {:.3} F1 {:.3} (tp {}, fp {}, fn {})\n",
-            f.tx_precision, f.tx_recall, f.tx_f1, f.tx_true_positives, f.tx_false_positives, f.tx_false_negatives
+            f.tx_precision,
+            f.tx_recall,
+            f.tx_f1,
+            f.tx_true_positives,
+            f.tx_false_positives,
+            f.tx_false_negatives
         );
     }
     Ok(())

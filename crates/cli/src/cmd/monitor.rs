@@ -9,8 +9,8 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{bail, Context};
-use monitoring::input::{amlsim, csv_mapped, jsonl, pacs008, Format, Record};
+use anyhow::{Context, bail};
+use monitoring::input::{Format, Record, amlsim, csv_mapped, jsonl, pacs008};
 use monitoring::{Alert, AlertStatus, Engine, ListedMatch, NameScreener, Rejected, Rules};
 
 #[derive(Debug, clap::Args)]
@@ -71,7 +71,12 @@ impl NameScreener for ScreenerGlue {
         q.country = country.map(str::to_string);
         let hits = self.0.screen(&q).ok()?;
         let h = hits.into_iter().find(|h| h.is_match)?;
-        Some(ListedMatch { entity_id: h.entity_id, listed_name: h.name, source: h.source.as_str().to_string(), score: h.score })
+        Some(ListedMatch {
+            entity_id: h.entity_id,
+            listed_name: h.name,
+            source: h.source.as_str().to_string(),
+            score: h.score,
+        })
     }
 }
 
@@ -85,7 +90,11 @@ pub struct RunSummary {
 }
 
 /// Resolves input path and format; returns (transactions path, format, accounts path).
-pub fn resolve_input(args_input: &Path, format: Option<&str>, accounts: Option<&Path>) -> anyhow::Result<(PathBuf, Format, Option<PathBuf>)> {
+pub fn resolve_input(
+    args_input: &Path,
+    format: Option<&str>,
+    accounts: Option<&Path>,
+) -> anyhow::Result<(PathBuf, Format, Option<PathBuf>)> {
     let mut path = args_input.to_path_buf();
     let fmt = match format {
         Some(f) => f.parse::<Format>().map_err(anyhow::Error::msg)?,
@@ -93,13 +102,19 @@ pub fn resolve_input(args_input: &Path, format: Option<&str>, accounts: Option<&
     };
     if path.is_dir() {
         if fmt != Format::Amlsim {
-            bail!("{} is a directory; only --format amlsim takes a directory", path.display());
+            bail!(
+                "{} is a directory; only --format amlsim takes a directory",
+                path.display()
+            );
         }
         path = path.join("transactions.csv");
     }
     let accounts = match (fmt, accounts) {
         (_, Some(a)) => Some(a.to_path_buf()),
-        (Format::Amlsim, None) => path.parent().map(|p| p.join("accounts.csv")).filter(|p| p.is_file()),
+        (Format::Amlsim, None) => path
+            .parent()
+            .map(|p| p.join("accounts.csv"))
+            .filter(|p| p.is_file()),
         _ => None,
     };
     Ok((path, fmt, accounts))
@@ -109,18 +124,27 @@ fn guess_format(path: &Path) -> anyhow::Result<Format> {
     if path.is_dir() {
         return Ok(Format::Amlsim);
     }
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "jsonl" | "ndjson" | "json" => Ok(Format::Jsonl),
         "xml" => Ok(Format::Pacs008),
         _ => {
             let mut head = String::new();
             let f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            BufReader::new(f).read_line(&mut head).with_context(|| format!("reading {}", path.display()))?;
+            BufReader::new(f)
+                .read_line(&mut head)
+                .with_context(|| format!("reading {}", path.display()))?;
             if head.contains("orig_acct") && head.contains("bene_acct") {
                 Ok(Format::Amlsim)
             } else {
-                bail!("cannot guess the format of {}; pass --format (amlsim, csv, jsonl, pacs008)", path.display())
+                bail!(
+                    "cannot guess the format of {}; pass --format (amlsim, csv, jsonl, pacs008)",
+                    path.display()
+                )
             }
         }
     }
@@ -139,7 +163,8 @@ pub fn records<'a>(
             let accts = match accounts {
                 Some(p) => {
                     let f = File::open(p).with_context(|| format!("opening {}", p.display()))?;
-                    let (map, rej) = amlsim::read_accounts(BufReader::new(f)).with_context(|| format!("reading {}", p.display()))?;
+                    let (map, rej) = amlsim::read_accounts(BufReader::new(f))
+                        .with_context(|| format!("reading {}", p.display()))?;
                     rejected_accounts.extend(rej);
                     Some(map)
                 }
@@ -148,9 +173,13 @@ pub fn records<'a>(
             Box::new(amlsim::AmlsimReader::new(reader, accts)?)
         }
         Format::Csv => {
-            let Some(m) = mapping else { bail!("--format csv needs --mapping FILE.toml (column mapping)") };
-            let text = std::fs::read_to_string(m).with_context(|| format!("reading {}", m.display()))?;
-            let mapping = csv_mapped::Mapping::from_toml(&text).with_context(|| format!("in {}", m.display()))?;
+            let Some(m) = mapping else {
+                bail!("--format csv needs --mapping FILE.toml (column mapping)")
+            };
+            let text =
+                std::fs::read_to_string(m).with_context(|| format!("reading {}", m.display()))?;
+            let mapping = csv_mapped::Mapping::from_toml(&text)
+                .with_context(|| format!("in {}", m.display()))?;
             Box::new(csv_mapped::MappedCsvReader::new(reader, mapping)?)
         }
         Format::Jsonl => Box::new(jsonl::JsonlReader::new(reader)),
@@ -161,7 +190,8 @@ pub fn records<'a>(
 pub fn load_rules(path: Option<&Path>) -> anyhow::Result<Rules> {
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
             Rules::from_toml(&text).with_context(|| format!("in rules file {}", p.display()))
         }
         None => Ok(Rules::default()),
@@ -174,35 +204,64 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let rules = load_rules(args.rules.as_deref())?;
-    let (path, fmt, accounts) = resolve_input(&args.input, args.format.as_deref(), args.accounts.as_deref())?;
+    let (path, fmt, accounts) = resolve_input(
+        &args.input,
+        args.format.as_deref(),
+        args.accounts.as_deref(),
+    )?;
     let file = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let pb = if args.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(len) };
+    let pb = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(len)
+    };
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} monitoring [{bar:30}] {bytes}/{total_bytes} {per_sec} eta {eta} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} monitoring [{bar:30}] {bytes}/{total_bytes} {per_sec} eta {eta} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     let reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 20, pb.wrap_read(file)));
 
     let mut engine = Engine::new(rules);
-    let wants_names = matches!(fmt, Format::Pacs008 | Format::Jsonl | Format::Csv) || accounts.is_some();
+    let wants_names =
+        matches!(fmt, Format::Pacs008 | Format::Jsonl | Format::Csv) || accounts.is_some();
     if !args.no_screening && engine.rules().listed_counterparty.enabled && wants_names {
-        let lists = crate::common::load_lists(&args.lists).context("loading watchlists for the listed-counterparty detector")?;
+        let lists = crate::common::load_lists(&args.lists)
+            .context("loading watchlists for the listed-counterparty detector")?;
         let screener = screening::Screener::new(lists, screening::Config::default());
         engine = engine.with_screener(Arc::new(ScreenerGlue(Arc::new(screener))));
     }
 
     let mut rejected_input: Vec<Rejected> = Vec::new();
-    let recs = records(fmt, reader, accounts.as_deref(), args.mapping.as_deref(), &mut rejected_input)?;
-    let out = File::create(&args.alerts).with_context(|| format!("creating {}", args.alerts.display()))?;
+    let recs = records(
+        fmt,
+        reader,
+        accounts.as_deref(),
+        args.mapping.as_deref(),
+        &mut rejected_input,
+    )?;
+    let out = File::create(&args.alerts)
+        .with_context(|| format!("creating {}", args.alerts.display()))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let mut rej_w = match &args.rejected {
-        Some(p) => Some(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        Some(p) => Some(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
         None => None,
     };
-    let summary = drive(&mut engine, recs, &mut w, args.emit_open, &mut rejected_input, rej_w.as_mut().map(|w| w as &mut dyn Write))?;
-    w.flush().with_context(|| format!("writing {}", args.alerts.display()))?;
+    let summary = drive(
+        &mut engine,
+        recs,
+        &mut w,
+        args.emit_open,
+        &mut rejected_input,
+        rej_w.as_mut().map(|w| w as &mut dyn Write),
+    )?;
+    w.flush()
+        .with_context(|| format!("writing {}", args.alerts.display()))?;
     pb.finish_and_clear();
     if let Some(rw) = rej_w.as_mut() {
         for r in engine.rejections() {
@@ -210,7 +269,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         rw.flush()?;
     }
-    print_summary(&summary, &path, &args.alerts, &rejected_input, engine.rejections());
+    print_summary(
+        &summary,
+        &path,
+        &args.alerts,
+        &rejected_input,
+        engine.rejections(),
+    );
     Ok(())
 }
 
@@ -267,7 +332,13 @@ pub fn drive(
     Ok(s)
 }
 
-fn print_summary(s: &RunSummary, input: &Path, alerts: &Path, rejected: &[Rejected], engine_rej: &[Rejected]) {
+fn print_summary(
+    s: &RunSummary,
+    input: &Path,
+    alerts: &Path,
+    rejected: &[Rejected],
+    engine_rej: &[Rejected],
+) {
     let st = &s.stats;
     println!("input            {}", input.display());
     println!("records read     {}", s.records);
@@ -283,18 +354,35 @@ fn print_summary(s: &RunSummary, input: &Path, alerts: &Path, rejected: &[Reject
     println!("accounts         {}", st.accounts);
     println!("peak edges held  {}", st.peak_edges_in_window);
     if st.truncated_edges > 0 || st.cycle_searches_truncated > 0 {
-        println!("bounded          {} hub edges dropped, {} cycle searches cut", st.truncated_edges, st.cycle_searches_truncated);
+        println!(
+            "bounded          {} hub edges dropped, {} cycle searches cut",
+            st.truncated_edges, st.cycle_searches_truncated
+        );
     }
     if st.names_screened > 0 {
-        println!("names screened   {} (cache hits {})", st.names_screened, st.name_cache_hits);
+        println!(
+            "names screened   {} (cache hits {})",
+            st.names_screened, st.name_cache_hits
+        );
     }
-    println!("alerts written   {} -> {}", s.alerts_written, alerts.display());
+    println!(
+        "alerts written   {} -> {}",
+        s.alerts_written,
+        alerts.display()
+    );
     for (t, n) in &st.alerts_by_typology {
         println!("  {t:<22} {n}");
     }
-    let all: Vec<&Rejected> = rejected.iter().chain(engine_rej.iter().filter(|r| !rejected.contains(r))).collect();
+    let all: Vec<&Rejected> = rejected
+        .iter()
+        .chain(engine_rej.iter().filter(|r| !rejected.contains(r)))
+        .collect();
     if !all.is_empty() {
-        println!("rejected records (first {} of {}):", all.len().min(20), all.len());
+        println!(
+            "rejected records (first {} of {}):",
+            all.len().min(20),
+            all.len()
+        );
         for r in all.iter().take(20) {
             println!("  {}: {}", r.record, r.reason);
         }

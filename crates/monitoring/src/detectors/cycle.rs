@@ -21,7 +21,7 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{fmt_days, part, Ctx, Finding};
+use super::{Ctx, Finding, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::{AcctId, Seq};
@@ -64,7 +64,9 @@ impl Dfs<'_, '_> {
             return false;
         }
         let store = self.ctx.store;
-        let Some(acc) = store.account(node) else { return false };
+        let Some(acc) = store.account(node) else {
+            return false;
+        };
         for &s in acc.outs.iter().rev() {
             let Some(e) = store.edge(s) else { break };
             if e.ts < self.from {
@@ -117,7 +119,10 @@ pub fn search(ctx: &Ctx<'_>) -> Search {
     let r = &ctx.rules.cycle;
     let e = ctx.edge;
     if !r.enabled || e.from == e.to {
-        return Search { cycle: None, truncated: false };
+        return Search {
+            cycle: None,
+            truncated: false,
+        };
     }
     // The current transfer is u->v; look for v -> ... -> u in the window.
     let from = e.ts - days(r.window_days);
@@ -126,9 +131,12 @@ pub fn search(ctx: &Ctx<'_>) -> Search {
     let has_in = ctx.store.ins_since(e.from, from).any(|(s, _)| s != ctx.seq);
     let has_out = ctx.store.outs_since(e.to, from).any(|(s, _)| s != ctx.seq);
     if !has_in || !has_out {
-        return Search { cycle: None, truncated: false };
+        return Search {
+            cycle: None,
+            truncated: false,
+        };
     }
-    let (back, back_depth) = backward(ctx, e.from, from, legs.div_ceil(2));
+    let (back, back_depth) = backward(ctx, e.from, from, legs / 2);
     let mut dfs = Dfs {
         ctx,
         target: e.from,
@@ -149,17 +157,28 @@ pub fn search(ctx: &Ctx<'_>) -> Search {
     let found = dfs.go(e.to, start_ts, dfs.max_edges_left);
     let truncated = dfs.visits > dfs.budget;
     if !found {
-        return Search { cycle: None, truncated };
+        return Search {
+            cycle: None,
+            truncated,
+        };
     }
     let mut edges = vec![ctx.seq];
     edges.extend(dfs.path_edges);
-    Search { cycle: Some(edges), truncated }
+    Search {
+        cycle: Some(edges),
+        truncated,
+    }
 }
 
 /// Breadth-first over incoming edges from `target`: the shortest number of legs from each
 /// nearby account to `target` inside the window. Returns the map and the depth up to which
 /// it is complete (less than `depth` when the node cap stopped it).
-fn backward(ctx: &Ctx<'_>, target: AcctId, from: i64, depth: usize) -> (FxHashMap<AcctId, u8>, usize) {
+fn backward(
+    ctx: &Ctx<'_>,
+    target: AcctId,
+    from: i64,
+    depth: usize,
+) -> (FxHashMap<AcctId, u8>, usize) {
     let mut dist: FxHashMap<AcctId, u8> = FxHashMap::default();
     dist.insert(target, 0);
     let mut frontier = vec![target];
@@ -193,15 +212,23 @@ fn backward(ctx: &Ctx<'_>, target: AcctId, from: i64, depth: usize) -> (FxHashMa
 /// Builds the finding for a cycle found by [`search`].
 pub fn finding(ctx: &Ctx<'_>, cycle: &[Seq]) -> Option<Finding> {
     let r = &ctx.rules.cycle;
-    let legs: Vec<_> = cycle.iter().filter_map(|&s| ctx.store.edge(s).map(|e| (s, e))).collect();
+    let legs: Vec<_> = cycle
+        .iter()
+        .filter_map(|&s| ctx.store.edge(s).map(|e| (s, e)))
+        .collect();
     if legs.len() != cycle.len() || legs.is_empty() {
         return None;
     }
     let nodes: Vec<AcctId> = legs.iter().map(|(_, e)| e.from).collect();
     // Canonical rotation: start at the smallest external id, so the same loop found from a
     // different closing leg gets the same key.
-    let start = (0..nodes.len()).min_by(|&a, &b| ctx.store.name(nodes[a]).cmp(ctx.store.name(nodes[b])))?;
-    let key: Vec<AcctId> = nodes[start..].iter().chain(nodes[..start].iter()).copied().collect();
+    let start =
+        (0..nodes.len()).min_by(|&a, &b| ctx.store.name(nodes[a]).cmp(ctx.store.name(nodes[b])))?;
+    let key: Vec<AcctId> = nodes[start..]
+        .iter()
+        .chain(nodes[..start].iter())
+        .copied()
+        .collect();
     let mut path = key.clone();
     path.push(key[0]);
     let hops = legs.len();
@@ -218,7 +245,10 @@ pub fn finding(ctx: &Ctx<'_>, cycle: &[Seq]) -> Option<Finding> {
         edges,
         parts: vec![
             part("cycle.closed", r.base_score),
-            part("cycle.extra_hops", (hops.saturating_sub(r.min_hops)) as f64 * r.per_extra_hop),
+            part(
+                "cycle.extra_hops",
+                (hops.saturating_sub(r.min_hops)) as f64 * r.per_extra_hop,
+            ),
         ],
         summary: format!(
             "money returned to its start through {hops} transfers within {} days: {}",

@@ -17,14 +17,20 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{extra_points, fmt_days, part, Ctx, Finding};
+use super::{Ctx, Finding, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::AcctId;
 
 /// Evaluates reactivation for `acct`, which woke at `woke_at` after `silence` seconds with
 /// an average amount of `avg_before` before.
-pub fn detect(ctx: &Ctx<'_>, acct: AcctId, woke_at: i64, silence: i64, avg_before: f64) -> Option<Finding> {
+pub fn detect(
+    ctx: &Ctx<'_>,
+    acct: AcctId,
+    woke_at: i64,
+    silence: i64,
+    avg_before: f64,
+) -> Option<Finding> {
     let r = &ctx.rules.dormant;
     if !r.enabled {
         return None;
@@ -33,7 +39,11 @@ pub fn detect(ctx: &Ctx<'_>, acct: AcctId, woke_at: i64, silence: i64, avg_befor
     if now - woke_at > days(r.activity_window_days) {
         return None;
     }
-    let mut edges: Vec<_> = ctx.store.ins_since(acct, woke_at).chain(ctx.store.outs_since(acct, woke_at)).collect();
+    let mut edges: Vec<_> = ctx
+        .store
+        .ins_since(acct, woke_at)
+        .chain(ctx.store.outs_since(acct, woke_at))
+        .collect();
     edges.sort_unstable_by_key(|(s, _)| *s);
     edges.dedup_by_key(|(s, _)| *s);
     let n = edges.len();
@@ -61,7 +71,14 @@ pub fn detect(ctx: &Ctx<'_>, acct: AcctId, woke_at: i64, silence: i64, avg_befor
         edges: edges.iter().map(|(s, _)| *s).collect(),
         parts: vec![
             part("dormant.reactivated", r.base_score),
-            part("dormant.extra_tx", extra_points(n.saturating_sub(r.min_tx), r.per_extra_tx, r.max_extra_points)),
+            part(
+                "dormant.extra_tx",
+                extra_points(
+                    n.saturating_sub(r.min_tx),
+                    r.per_extra_tx,
+                    r.max_extra_points,
+                ),
+            ),
         ],
         summary: format!(
             "{name} was silent for {silence_days:.0} days (threshold {}) and then moved {volume:.2} in {n} transfers within {} days",

@@ -22,7 +22,7 @@
 
 use serde_json::json;
 
-use super::{extra_points, fmt_days, part, Ctx, Finding, Parties};
+use super::{Ctx, Finding, Parties, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::AcctId;
@@ -41,9 +41,10 @@ pub fn detect(ctx: &Ctx<'_>, collector: AcctId) -> Option<Finding> {
         return None;
     }
     let mut best: Option<(&str, f64, usize, Parties, i64)> = None;
-    for (label, window, min) in
-        [("long", r.long_window_days, r.long_min_senders), ("short", r.short_window_days, r.short_min_senders)]
-    {
+    for (label, window, min) in [
+        ("long", r.long_window_days, r.long_min_senders),
+        ("short", r.short_window_days, r.short_min_senders),
+    ] {
         let from = now - days(window);
         let mut senders = Parties::default();
         let mut first_ts = now;
@@ -65,7 +66,11 @@ pub fn detect(ctx: &Ctx<'_>, collector: AcctId) -> Option<Finding> {
     let n = senders.len();
     let mut edges: Vec<_> = senders.edges().collect();
     edges.sort_unstable();
-    let collected: f64 = edges.iter().filter_map(|&s| ctx.store.edge(s)).map(|e| e.amount).sum();
+    let collected: f64 = edges
+        .iter()
+        .filter_map(|&s| ctx.store.edge(s))
+        .map(|e| e.amount)
+        .sum();
     // Money leaving the collector since the first counted donation.
     let out_from = first_ts;
     let withdrawn: f64 = ctx
@@ -74,10 +79,17 @@ pub fn detect(ctx: &Ctx<'_>, collector: AcctId) -> Option<Finding> {
         .filter(|(_, e)| e.ts <= now + days(r.withdrawal_days))
         .map(|(_, e)| e.amount)
         .sum();
-    let share = if collected > 0.0 { withdrawn / collected } else { 0.0 };
+    let share = if collected > 0.0 {
+        withdrawn / collected
+    } else {
+        0.0
+    };
     let mut parts = vec![
         part(format!("fan_in.{label}_window"), r.base_score),
-        part("fan_in.extra_senders", extra_points(n - min, r.per_extra_sender, r.max_sender_points)),
+        part(
+            "fan_in.extra_senders",
+            extra_points(n - min, r.per_extra_sender, r.max_sender_points),
+        ),
     ];
     let rapid = share >= r.withdrawal_min_share && withdrawn > 0.0;
     if rapid {
@@ -97,7 +109,11 @@ pub fn detect(ctx: &Ctx<'_>, collector: AcctId) -> Option<Finding> {
             "{name} received {collected:.2} from {n} distinct {}senders within {} days (threshold {min}){}",
             if r.new_senders_only { "new " } else { "" },
             fmt_days(window),
-            if rapid { format!("; {:.0}% of it left again", share * 100.0) } else { String::new() }
+            if rapid {
+                format!("; {:.0}% of it left again", share * 100.0)
+            } else {
+                String::new()
+            }
         ),
         facts: json!({
             "collector": name,

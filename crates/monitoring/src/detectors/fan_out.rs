@@ -20,7 +20,7 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{extra_points, fmt_days, part, Ctx, Finding, Parties};
+use super::{Ctx, Finding, Parties, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::AcctId;
@@ -37,9 +37,10 @@ pub fn detect(ctx: &Ctx<'_>, payer: AcctId) -> Option<Finding> {
         return None;
     }
     let mut hit = None;
-    for (label, window, min) in
-        [("long", r.long_window_days, r.long_min_recipients), ("short", r.short_window_days, r.short_min_recipients)]
-    {
+    for (label, window, min) in [
+        ("long", r.long_window_days, r.long_min_recipients),
+        ("short", r.short_window_days, r.short_min_recipients),
+    ] {
         let from = now - days(window);
         let mut all = Parties::default();
         let mut first_ts = now;
@@ -65,7 +66,11 @@ pub fn detect(ctx: &Ctx<'_>, payer: AcctId) -> Option<Finding> {
     let n = recipients.len();
     let mut edges: Vec<_> = recipients.edges().collect();
     edges.sort_unstable();
-    let paid: f64 = edges.iter().filter_map(|&s| ctx.store.edge(s)).map(|e| e.amount).sum();
+    let paid: f64 = edges
+        .iter()
+        .filter_map(|&s| ctx.store.edge(s))
+        .map(|e| e.amount)
+        .sum();
     let mut accounts = vec![payer];
     accounts.extend(recipients.accounts());
     let name = ctx.store.name(payer);
@@ -77,7 +82,10 @@ pub fn detect(ctx: &Ctx<'_>, payer: AcctId) -> Option<Finding> {
         edges,
         parts: vec![
             part(format!("fan_out.{label}_window"), r.base_score),
-            part("fan_out.extra_recipients", extra_points(n - min, r.per_extra_recipient, r.max_recipient_points)),
+            part(
+                "fan_out.extra_recipients",
+                extra_points(n - min, r.per_extra_recipient, r.max_recipient_points),
+            ),
         ],
         summary: format!(
             "{name} paid {paid:.2} to {n} distinct {}recipients within {} days (threshold {min})",

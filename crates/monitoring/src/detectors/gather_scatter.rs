@@ -19,7 +19,7 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{extra_points, fmt_days, part, Ctx, Finding, Parties};
+use super::{Ctx, Finding, Parties, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::AcctId;
@@ -67,7 +67,12 @@ pub fn detect(ctx: &Ctx<'_>, hub: AcctId) -> Option<Finding> {
     }
     let mut edges: Vec<_> = senders.edges().chain(recipients.edges()).collect();
     edges.sort_unstable();
-    let sum = |p: &Parties| -> f64 { p.edges().filter_map(|s| ctx.store.edge(s)).map(|e| e.amount).sum() };
+    let sum = |p: &Parties| -> f64 {
+        p.edges()
+            .filter_map(|s| ctx.store.edge(s))
+            .map(|e| e.amount)
+            .sum()
+    };
     let (gathered, scattered) = (sum(&senders), sum(&recipients));
     let mut accounts = vec![hub];
     accounts.extend(senders.accounts());
@@ -81,7 +86,14 @@ pub fn detect(ctx: &Ctx<'_>, hub: AcctId) -> Option<Finding> {
         edges,
         parts: vec![
             part("gather_scatter.hub", r.base_score),
-            part("gather_scatter.extra_parties", extra_points(ns + nr - r.min_parties, r.per_extra_party, r.max_party_points)),
+            part(
+                "gather_scatter.extra_parties",
+                extra_points(
+                    ns + nr - r.min_parties,
+                    r.per_extra_party,
+                    r.max_party_points,
+                ),
+            ),
         ],
         summary: format!(
             "{name} gathered {gathered:.2} from {ns} senders and scattered {scattered:.2} to {nr} recipients within {} days (thresholds {}/{}/{})",

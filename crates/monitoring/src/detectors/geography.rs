@@ -22,7 +22,7 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{fmt_days, part, Ctx, Finding};
+use super::{Ctx, Finding, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::AcctId;
@@ -78,10 +78,17 @@ pub fn detect(ctx: &Ctx<'_>, acct: AcctId) -> Option<Finding> {
         tag: "",
         accounts,
         edges: edges.iter().map(|(s, _)| *s).collect(),
-        parts: vec![part("geography.exposure", r.base_score), part(format!("geography.{top}"), max_w)],
+        parts: vec![
+            part("geography.exposure", r.base_score),
+            part(format!("geography.{top}"), max_w),
+        ],
         summary: format!(
             "{name} made or received {n} transfers ({total:.2}) involving high-risk jurisdictions {} within {} days (thresholds {} transfers or {:.0})",
-            countries.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", "),
+            countries
+                .iter()
+                .map(|c| c.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             fmt_days(r.window_days),
             r.min_tx,
             r.min_total

@@ -20,19 +20,29 @@
 
 use serde_json::json;
 
-use super::{part, Ctx, Finding};
+use super::{Ctx, Finding, part};
 use crate::alert::Typology;
 use crate::screen::ListedMatch;
 use crate::state::AcctId;
 
 /// Builds the finding for a transfer where `acct`'s holder matched `m` (`role` is
 /// `originator` or `beneficiary`).
-pub fn finding(ctx: &Ctx<'_>, acct: AcctId, role: &str, holder: &str, m: &ListedMatch) -> Option<Finding> {
+pub fn finding(
+    ctx: &Ctx<'_>,
+    acct: AcctId,
+    role: &str,
+    holder: &str,
+    m: &ListedMatch,
+) -> Option<Finding> {
     let r = &ctx.rules.listed_counterparty;
     if !r.enabled {
         return None;
     }
-    let other = if ctx.edge.from == acct { ctx.edge.to } else { ctx.edge.from };
+    let other = if ctx.edge.from == acct {
+        ctx.edge.to
+    } else {
+        ctx.edge.from
+    };
     let name = ctx.store.name(acct);
     Some(Finding {
         typology: Typology::ListedCounterparty,
@@ -42,7 +52,10 @@ pub fn finding(ctx: &Ctx<'_>, acct: AcctId, role: &str, holder: &str, m: &Listed
         edges: vec![ctx.seq],
         parts: vec![
             part("listed_counterparty.match", r.base_score),
-            part(format!("listed_counterparty.{}", m.source), r.match_weight * m.score.clamp(0.0, 1.0)),
+            part(
+                format!("listed_counterparty.{}", m.source),
+                r.match_weight * m.score.clamp(0.0, 1.0),
+            ),
         ],
         summary: format!(
             "{role} {holder:?} (account {name}) matches listed entity {:?} ({}, {}) with score {:.2}",

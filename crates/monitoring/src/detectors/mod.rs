@@ -67,7 +67,10 @@ pub struct Finding {
 
 /// Helper: a score part.
 pub(crate) fn part(reason: impl Into<String>, points: f64) -> ScorePart {
-    ScorePart { reason: reason.into(), points }
+    ScorePart {
+        reason: reason.into(),
+        points,
+    }
 }
 
 /// Helper: points for `extra` units beyond a minimum, capped.
@@ -103,5 +106,9 @@ impl Parties {
 
 /// Formats a duration in days for summaries.
 pub(crate) fn fmt_days(d: f64) -> String {
-    if (d - d.round()).abs() < 1e-9 { format!("{}", d.round() as i64) } else { format!("{d:.1}") }
+    if (d - d.round()).abs() < 1e-9 {
+        format!("{}", d.round() as i64)
+    } else {
+        format!("{d:.1}")
+    }
 }

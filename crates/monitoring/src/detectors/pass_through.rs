@@ -21,7 +21,7 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{extra_points, fmt_days, part, Ctx, Finding};
+use super::{Ctx, Finding, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::Seq;
@@ -37,7 +37,11 @@ pub fn find_leg(ctx: &Ctx<'_>) -> Option<Seq> {
     let from = e.ts - days(r.max_delay_days);
     let mut best: Option<(f64, Seq)> = None;
     for (s, inc) in ctx.store.ins_since(e.from, from) {
-        if s == ctx.seq || inc.from == e.to || inc.amount < r.min_amount || inc.currency != e.currency {
+        if s == ctx.seq
+            || inc.from == e.to
+            || inc.amount < r.min_amount
+            || inc.currency != e.currency
+        {
             continue;
         }
         let diff = (e.amount - inc.amount).abs() / inc.amount;
@@ -65,7 +69,9 @@ pub fn detect(ctx: &Ctx<'_>, legs: &[(i64, Seq, Seq)]) -> Option<Finding> {
     let (mut total_in, mut total_out, mut first) = (0.0, 0.0, now);
     let mut legs_json = Vec::new();
     for &&(_, i, o) in &recent {
-        let (Some(ei), Some(eo)) = (ctx.store.edge(i), ctx.store.edge(o)) else { continue };
+        let (Some(ei), Some(eo)) = (ctx.store.edge(i), ctx.store.edge(o)) else {
+            continue;
+        };
         edges.push(i);
         edges.push(o);
         total_in += ei.amount;
@@ -96,7 +102,10 @@ pub fn detect(ctx: &Ctx<'_>, legs: &[(i64, Seq, Seq)]) -> Option<Finding> {
         edges,
         parts: vec![
             part("pass_through.legs", r.base_score),
-            part("pass_through.extra_legs", extra_points(n - r.min_legs.max(1), r.per_extra_leg, r.max_leg_points)),
+            part(
+                "pass_through.extra_legs",
+                extra_points(n - r.min_legs.max(1), r.per_extra_leg, r.max_leg_points),
+            ),
         ],
         summary: format!(
             "{name} passed on {total_out:.2} of {total_in:.2} received in {n} legs, each out within {} days and {:.0}% of the amount in (threshold {} legs in {} days)",

@@ -18,7 +18,7 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{extra_points, fmt_days, part, Ctx, Finding};
+use super::{Ctx, Finding, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::{AcctId, Seq};
@@ -68,7 +68,9 @@ pub fn detect(ctx: &Ctx<'_>, bene: AcctId) -> Option<Finding> {
             }
         }
     }
-    let (origin, mids) = by_origin.into_iter().max_by_key(|(o, v)| (v.len(), std::cmp::Reverse(*o)))?;
+    let (origin, mids) = by_origin
+        .into_iter()
+        .max_by_key(|(o, v)| (v.len(), std::cmp::Reverse(*o)))?;
     let k = mids.len();
     if k < r.min_intermediaries {
         return None;
@@ -101,7 +103,11 @@ pub fn detect(ctx: &Ctx<'_>, bene: AcctId) -> Option<Finding> {
             part("scatter_gather.intermediaries", r.base_score),
             part(
                 "scatter_gather.extra_intermediaries",
-                extra_points(k - r.min_intermediaries, r.per_extra_intermediary, r.max_intermediary_points),
+                extra_points(
+                    k - r.min_intermediaries,
+                    r.per_extra_intermediary,
+                    r.max_intermediary_points,
+                ),
             ),
         ],
         summary: format!(

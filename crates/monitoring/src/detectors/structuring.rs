@@ -19,13 +19,17 @@
 use serde_json::json;
 
 use super::fan_in::round2;
-use super::{extra_points, fmt_days, part, Ctx, Finding};
+use super::{Ctx, Finding, extra_points, fmt_days, part};
 use crate::alert::Typology;
 use crate::rules::days;
 use crate::state::{AcctId, Seq};
 
 /// True when `amount` is just under the threshold for `currency`.
-pub fn is_near_threshold(rules: &crate::rules::StructuringRules, amount: f64, currency: &str) -> bool {
+pub fn is_near_threshold(
+    rules: &crate::rules::StructuringRules,
+    amount: f64,
+    currency: &str,
+) -> bool {
     match rules.threshold(currency) {
         Some(t) if t > 0.0 => amount < t && amount >= t * (1.0 - rules.margin),
         _ => false,
@@ -40,8 +44,11 @@ pub fn detect(ctx: &Ctx<'_>, acct: AcctId, outgoing: bool) -> Option<Finding> {
     }
     let now = ctx.now();
     let from = now - days(r.window_days);
-    let it: Box<dyn Iterator<Item = (Seq, &crate::state::Edge)>> =
-        if outgoing { Box::new(ctx.store.outs_since(acct, from)) } else { Box::new(ctx.store.ins_since(acct, from)) };
+    let it: Box<dyn Iterator<Item = (Seq, &crate::state::Edge)>> = if outgoing {
+        Box::new(ctx.store.outs_since(acct, from))
+    } else {
+        Box::new(ctx.store.ins_since(acct, from))
+    };
     let mut edges = Vec::new();
     let mut accounts = vec![acct];
     let (mut total, mut first) = (0.0, now);
@@ -65,14 +72,25 @@ pub fn detect(ctx: &Ctx<'_>, acct: AcctId, outgoing: bool) -> Option<Finding> {
     }
     edges.sort_unstable();
     amounts.reverse();
-    let currency = ctx.store.currencies.get(ctx.edge.currency as usize).map(|c| &**c).unwrap_or("");
+    let currency = ctx
+        .store
+        .currencies
+        .get(ctx.edge.currency as usize)
+        .map(|c| &**c)
+        .unwrap_or("");
     let threshold = r.threshold(currency).unwrap_or(0.0);
     let mut parts = vec![
         part("structuring.just_under_threshold", r.base_score),
-        part("structuring.extra", extra_points(n - r.min_count.max(1), r.per_extra, r.max_extra_points)),
+        part(
+            "structuring.extra",
+            extra_points(n - r.min_count.max(1), r.per_extra, r.max_extra_points),
+        ),
     ];
     if total >= threshold {
-        parts.push(part("structuring.aggregate_over_threshold", r.aggregate_over_threshold_points));
+        parts.push(part(
+            "structuring.aggregate_over_threshold",
+            r.aggregate_over_threshold_points,
+        ));
     }
     let name = ctx.store.name(acct);
     let side = if outgoing { "sent" } else { "received" };

@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{excerpt, opt, Record};
+use super::{Record, excerpt, opt};
 use crate::tx::{parse_amount, parse_timestamp};
 use crate::{MonitorError, Party, Rejected, Transaction};
 
@@ -24,13 +24,29 @@ pub struct AccountInfo {
 }
 
 /// Parsed `accounts.csv`: account id -> master data, plus the rows that were rejected.
-pub fn read_accounts<R: std::io::Read>(r: R) -> Result<(FxHashMap<String, AccountInfo>, Vec<Rejected>), MonitorError> {
+pub fn read_accounts<R: std::io::Read>(
+    r: R,
+) -> Result<(FxHashMap<String, AccountInfo>, Vec<Rejected>), MonitorError> {
     let mut rd = csv::ReaderBuilder::new().flexible(true).from_reader(r);
-    let headers = rd.headers().map_err(|e| MonitorError::Header(format!("accounts.csv: {e}")))?.clone();
-    let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
-    let id = col("acct_id").or_else(|| col("account_id")).ok_or_else(|| MonitorError::Header("accounts.csv: no acct_id column".into()))?;
-    let (first, last, cust, country, bank) =
-        (col("first_name"), col("last_name"), col("customer_name"), col("country"), col("bank_id"));
+    let headers = rd
+        .headers()
+        .map_err(|e| MonitorError::Header(format!("accounts.csv: {e}")))?
+        .clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    };
+    let id = col("acct_id")
+        .or_else(|| col("account_id"))
+        .ok_or_else(|| MonitorError::Header("accounts.csv: no acct_id column".into()))?;
+    let (first, last, cust, country, bank) = (
+        col("first_name"),
+        col("last_name"),
+        col("customer_name"),
+        col("country"),
+        col("bank_id"),
+    );
     let mut map = FxHashMap::default();
     let mut rejected = Vec::new();
     let mut rec = csv::StringRecord::new();
@@ -41,7 +57,10 @@ pub fn read_accounts<R: std::io::Read>(r: R) -> Result<(FxHashMap<String, Accoun
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                rejected.push(Rejected { record: format!("accounts.csv line {line}"), reason: format!("malformed row: {e}") });
+                rejected.push(Rejected {
+                    record: format!("accounts.csv line {line}"),
+                    reason: format!("malformed row: {e}"),
+                });
                 if e.is_io_error() {
                     break;
                 }
@@ -50,7 +69,10 @@ pub fn read_accounts<R: std::io::Read>(r: R) -> Result<(FxHashMap<String, Accoun
         }
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).and_then(opt);
         let Some(acct) = get(Some(id)) else {
-            rejected.push(Rejected { record: format!("accounts.csv line {line}"), reason: "empty acct_id".into() });
+            rejected.push(Rejected {
+                record: format!("accounts.csv line {line}"),
+                reason: "empty acct_id".into(),
+            });
             continue;
         };
         let name = match (get(first), get(last)) {
@@ -59,7 +81,14 @@ pub fn read_accounts<R: std::io::Read>(r: R) -> Result<(FxHashMap<String, Accoun
             (None, Some(l)) => Some(l),
             (None, None) => get(cust),
         };
-        map.insert(acct, AccountInfo { name, country: get(country).map(|c| c.to_ascii_uppercase()), bank: get(bank) });
+        map.insert(
+            acct,
+            AccountInfo {
+                name,
+                country: get(country).map(|c| c.to_ascii_uppercase()),
+                bank: get(bank),
+            },
+        );
     }
     Ok((map, rejected))
 }
@@ -91,14 +120,26 @@ struct Cols {
 
 impl<R: std::io::Read> AmlsimReader<R> {
     /// Opens the stream; reads and checks the header row.
-    pub fn new(r: R, accounts: Option<FxHashMap<String, AccountInfo>>) -> Result<Self, MonitorError> {
+    pub fn new(
+        r: R,
+        accounts: Option<FxHashMap<String, AccountInfo>>,
+    ) -> Result<Self, MonitorError> {
         let mut rd = csv::ReaderBuilder::new().flexible(true).from_reader(r);
-        let headers = rd.byte_headers().map_err(|e| MonitorError::Header(format!("transactions.csv: {e}")))?.clone();
+        let headers = rd
+            .byte_headers()
+            .map_err(|e| MonitorError::Header(format!("transactions.csv: {e}")))?
+            .clone();
         let col = |names: &[&str]| {
-            headers.iter().position(|h| names.iter().any(|n| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(n)))
+            headers.iter().position(|h| {
+                names
+                    .iter()
+                    .any(|n| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(n))
+            })
         };
         let need = |names: &[&str]| {
-            col(names).ok_or_else(|| MonitorError::Header(format!("transactions.csv: missing column {}", names[0])))
+            col(names).ok_or_else(|| {
+                MonitorError::Header(format!("transactions.csv: missing column {}", names[0]))
+            })
         };
         let cols = Cols {
             id: need(&["tx_id", "tran_id"])?,
@@ -113,18 +154,36 @@ impl<R: std::io::Read> AmlsimReader<R> {
             tx_type: col(&["tx_type", "type"]),
         };
         if cols.ts.is_none() && cols.step.is_none() {
-            return Err(MonitorError::Header("transactions.csv: need a timestamp or step column".into()));
+            return Err(MonitorError::Header(
+                "transactions.csv: need a timestamp or step column".into(),
+            ));
         }
-        Ok(AmlsimReader { rd, cols, accounts, rec: csv::ByteRecord::new(), line: 1, done: false })
+        Ok(AmlsimReader {
+            rd,
+            cols,
+            accounts,
+            rec: csv::ByteRecord::new(),
+            line: 1,
+            done: false,
+        })
     }
 
     fn parse(&self) -> Result<Transaction, String> {
         let c = &self.cols;
         let field = |i: usize| -> Result<&str, String> {
-            let b = self.rec.get(i).ok_or_else(|| format!("missing field {}", i + 1))?;
-            std::str::from_utf8(b).map(str::trim).map_err(|_| format!("field {} is not UTF-8", i + 1))
+            let b = self
+                .rec
+                .get(i)
+                .ok_or_else(|| format!("missing field {}", i + 1))?;
+            std::str::from_utf8(b)
+                .map(str::trim)
+                .map_err(|_| format!("field {} is not UTF-8", i + 1))
         };
-        let ofield = |i: Option<usize>| i.and_then(|i| self.rec.get(i)).and_then(|b| std::str::from_utf8(b).ok()).and_then(opt);
+        let ofield = |i: Option<usize>| {
+            i.and_then(|i| self.rec.get(i))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(opt)
+        };
         let id = field(c.id)?;
         if id.is_empty() {
             return Err("empty tx_id".into());
@@ -134,7 +193,9 @@ impl<R: std::io::Read> AmlsimReader<R> {
             _ => {
                 // AMLSim's raw output has only a day index; count days from the epoch.
                 let s = c.step.map(field).transpose()?.unwrap_or("");
-                let d: i64 = s.parse().map_err(|_| format!("step is not an integer: {s:?}"))?;
+                let d: i64 = s
+                    .parse()
+                    .map_err(|_| format!("step is not an integer: {s:?}"))?;
                 d.checked_mul(86_400).ok_or("step out of range")?
             }
         };
@@ -144,9 +205,15 @@ impl<R: std::io::Read> AmlsimReader<R> {
             if account.is_empty() {
                 return Err("empty account id".into());
             }
-            let mut p = Party { account: account.to_string(), bank: ofield(bank_col), ..Default::default() };
+            let mut p = Party {
+                account: account.to_string(),
+                bank: ofield(bank_col),
+                ..Default::default()
+            };
             if let Some(accts) = &self.accounts {
-                let info = accts.get(account).ok_or_else(|| format!("unknown account {account:?} (not in accounts.csv)"))?;
+                let info = accts
+                    .get(account)
+                    .ok_or_else(|| format!("unknown account {account:?} (not in accounts.csv)"))?;
                 p.name = info.name.clone();
                 p.country = info.country.clone();
                 if p.bank.is_none() {
@@ -161,7 +228,9 @@ impl<R: std::io::Read> AmlsimReader<R> {
             id: id.to_string(),
             timestamp,
             amount,
-            currency: ofield(c.currency).map(|s| s.to_ascii_uppercase()).unwrap_or_else(|| "USD".into()),
+            currency: ofield(c.currency)
+                .map(|s| s.to_ascii_uppercase())
+                .unwrap_or_else(|| "USD".into()),
             originator,
             beneficiary,
             channel: ofield(c.tx_type),
@@ -193,7 +262,10 @@ impl<R: std::io::Read> Iterator for AmlsimReader<R> {
                 if e.is_io_error() {
                     self.done = true;
                 }
-                Some(Err(Rejected { record: format!("transactions.csv line {}", self.line), reason: format!("malformed row: {e}") }))
+                Some(Err(Rejected {
+                    record: format!("transactions.csv line {}", self.line),
+                    reason: format!("malformed row: {e}"),
+                }))
             }
         }
     }
@@ -226,11 +298,24 @@ mod tests {
         assert_eq!(t.id, "1");
         assert_eq!(t.beneficiary.name.as_deref(), Some("Bo Kim"));
         assert_eq!(t.beneficiary.country.as_deref(), Some("SY"));
-        let reasons: Vec<String> = recs[1..].iter().map(|r| r.as_ref().err().map(|e| e.reason.clone()).unwrap_or_default()).collect();
+        let reasons: Vec<String> = recs[1..]
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .err()
+                    .map(|e| e.reason.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
         assert!(reasons[0].contains("unknown account \"99\""), "{reasons:?}");
         assert!(reasons[1].contains("negative"), "{reasons:?}");
         assert!(reasons[2].contains("not a number"), "{reasons:?}");
         assert!(reasons[3].contains("missing field"), "{reasons:?}");
-        assert!(recs[4].as_ref().err().is_some_and(|e| e.record.contains("line 6")));
+        assert!(
+            recs[4]
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.record.contains("line 6"))
+        );
     }
 }

@@ -26,7 +26,7 @@
 
 use serde::Deserialize;
 
-use super::{bic_country, excerpt, opt, Record};
+use super::{Record, bic_country, excerpt, opt};
 use crate::tx::{parse_amount, parse_timestamp};
 use crate::{MonitorError, Party, Rejected, Transaction};
 
@@ -90,7 +90,10 @@ impl Mapping {
     pub fn from_toml(text: &str) -> Result<Mapping, MonitorError> {
         let m: Mapping = toml::from_str(text).map_err(|e| MonitorError::Mapping(e.to_string()))?;
         if m.delimiter.len() != 1 || !m.delimiter.is_ascii() {
-            return Err(MonitorError::Mapping(format!("delimiter must be one ASCII character, got {:?}", m.delimiter)));
+            return Err(MonitorError::Mapping(format!(
+                "delimiter must be one ASCII character, got {:?}",
+                m.delimiter
+            )));
         }
         Ok(m)
     }
@@ -133,7 +136,11 @@ impl<R: std::io::Read> MappedCsvReader<R> {
             .flexible(true)
             .from_reader(r);
         let headers = if mapping.has_header {
-            Some(rd.headers().map_err(|e| MonitorError::Header(e.to_string()))?.clone())
+            Some(
+                rd.headers()
+                    .map_err(|e| MonitorError::Header(e.to_string()))?
+                    .clone(),
+            )
         } else {
             None
         };
@@ -143,10 +150,12 @@ impl<R: std::io::Read> MappedCsvReader<R> {
                 (Column::Name(n), Some(h)) => h
                     .iter()
                     .position(|x| x.trim().eq_ignore_ascii_case(n.trim()))
-                    .ok_or_else(|| MonitorError::Header(format!("no column named {n:?} in the header"))),
-                (Column::Name(n), None) => {
-                    Err(MonitorError::Mapping(format!("column {n:?} given by name but has_header = false")))
-                }
+                    .ok_or_else(|| {
+                        MonitorError::Header(format!("no column named {n:?} in the header"))
+                    }),
+                (Column::Name(n), None) => Err(MonitorError::Mapping(format!(
+                    "column {n:?} given by name but has_header = false"
+                ))),
             }
         };
         let ofind = |c: &Option<Column>| c.as_ref().map(find).transpose();
@@ -167,14 +176,29 @@ impl<R: std::io::Read> MappedCsvReader<R> {
             channel: ofind(&c.channel)?,
         };
         let line = if mapping.has_header { 1 } else { 0 };
-        Ok(MappedCsvReader { rd, cols, mapping, rec: csv::StringRecord::new(), line, done: false })
+        Ok(MappedCsvReader {
+            rd,
+            cols,
+            mapping,
+            rec: csv::StringRecord::new(),
+            line,
+            done: false,
+        })
     }
 
     fn parse(&self) -> Result<Transaction, String> {
         let c = &self.cols;
         let req = |i: usize, what: &str| -> Result<&str, String> {
-            let v = self.rec.get(i).ok_or_else(|| format!("missing column {} ({what})", i + 1))?.trim();
-            if v.is_empty() { Err(format!("empty {what}")) } else { Ok(v) }
+            let v = self
+                .rec
+                .get(i)
+                .ok_or_else(|| format!("missing column {} ({what})", i + 1))?
+                .trim();
+            if v.is_empty() {
+                Err(format!("empty {what}"))
+            } else {
+                Ok(v)
+            }
         };
         let get = |i: Option<usize>| i.and_then(|i| self.rec.get(i)).and_then(opt);
         let ts_s = req(c.ts, "timestamp")?;
@@ -184,15 +208,31 @@ impl<R: std::io::Read> MappedCsvReader<R> {
                 .or_else(|_| {
                     chrono::NaiveDate::parse_from_str(ts_s, f)
                         .map_err(|e| e.to_string())
-                        .and_then(|d| d.and_hms_opt(0, 0, 0).map(|x| x.and_utc().timestamp()).ok_or_else(|| "bad date".to_string()))
+                        .and_then(|d| {
+                            d.and_hms_opt(0, 0, 0)
+                                .map(|x| x.and_utc().timestamp())
+                                .ok_or_else(|| "bad date".to_string())
+                        })
                 })
                 .map_err(|e| format!("timestamp {ts_s:?} does not match {f:?}: {e}"))?,
             None => parse_timestamp(ts_s)?,
         };
-        let party = |a: usize, n: Option<usize>, b: Option<usize>, co: Option<usize>, what: &str| -> Result<Party, String> {
+        let party = |a: usize,
+                     n: Option<usize>,
+                     b: Option<usize>,
+                     co: Option<usize>,
+                     what: &str|
+         -> Result<Party, String> {
             let bank = get(b);
-            let country = get(co).map(|x| x.to_ascii_uppercase()).or_else(|| bank.as_deref().and_then(bic_country));
-            Ok(Party { account: req(a, what)?.to_string(), name: get(n), bank, country })
+            let country = get(co)
+                .map(|x| x.to_ascii_uppercase())
+                .or_else(|| bank.as_deref().and_then(bic_country));
+            Ok(Party {
+                account: req(a, what)?.to_string(),
+                name: get(n),
+                bank,
+                country,
+            })
         };
         Ok(Transaction {
             id: req(c.id, "transaction id")?.to_string(),
@@ -222,14 +262,21 @@ impl<R: std::io::Read> Iterator for MappedCsvReader<R> {
                 None
             }
             Ok(true) => Some(self.parse().map_err(|reason| Rejected {
-                record: format!("line {}: {}", self.line, excerpt(&self.rec.iter().collect::<Vec<_>>().join(","))),
+                record: format!(
+                    "line {}: {}",
+                    self.line,
+                    excerpt(&self.rec.iter().collect::<Vec<_>>().join(","))
+                ),
                 reason,
             })),
             Err(e) => {
                 if e.is_io_error() {
                     self.done = true;
                 }
-                Some(Err(Rejected { record: format!("line {}", self.line), reason: format!("malformed row: {e}") }))
+                Some(Err(Rejected {
+                    record: format!("line {}", self.line),
+                    reason: format!("malformed row: {e}"),
+                }))
             }
         }
     }
@@ -256,13 +303,30 @@ mod tests {
         };
         let recs: Vec<_> = rd.collect();
         // "1 200" is not a number: rejected with the line.
-        assert!(recs[0].as_ref().err().is_some_and(|e| e.reason.contains("not a number") && e.record.starts_with("line 2")));
-        assert!(recs[1].as_ref().err().is_some_and(|e| e.reason.contains("beneficiary account")));
+        assert!(
+            recs[0].as_ref().err().is_some_and(
+                |e| e.reason.contains("not a number") && e.record.starts_with("line 2")
+            )
+        );
+        assert!(
+            recs[1]
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.reason.contains("beneficiary account"))
+        );
         let data = "Ref;When;Amt;From;To;FromBic\nr1;2024-03-01;1200;A;B;DEUTDEFF\n";
-        let m2 = Mapping::from_toml("delimiter=\";\"\ndefault_currency=\"eur\"\n[columns]\nid=\"Ref\"\ntimestamp=\"When\"\namount=\"Amt\"\noriginator_account=\"From\"\noriginator_bank=\"FromBic\"\nbeneficiary_account=\"To\"\n");
+        let m2 = Mapping::from_toml(
+            "delimiter=\";\"\ndefault_currency=\"eur\"\n[columns]\nid=\"Ref\"\ntimestamp=\"When\"\namount=\"Amt\"\noriginator_account=\"From\"\noriginator_bank=\"FromBic\"\nbeneficiary_account=\"To\"\n",
+        );
         let Ok(m2) = m2 else { panic!("mapping") };
-        let Ok(rd) = MappedCsvReader::new(data.as_bytes(), m2) else { panic!("reader") };
-        let t = rd.into_iter().next().and_then(|r| r.ok()).unwrap_or_default();
+        let Ok(rd) = MappedCsvReader::new(data.as_bytes(), m2) else {
+            panic!("reader")
+        };
+        let t = rd
+            .into_iter()
+            .next()
+            .and_then(|r| r.ok())
+            .unwrap_or_default();
         assert_eq!(t.currency, "EUR");
         assert_eq!(t.originator.country.as_deref(), Some("DE"));
         assert_eq!(t.amount, 1200.0);
@@ -270,7 +334,9 @@ mod tests {
 
     #[test]
     fn unknown_header_is_a_setup_error() {
-        let Ok(m) = Mapping::from_toml("[columns]\nid=\"x\"\ntimestamp=\"t\"\namount=\"a\"\noriginator_account=\"o\"\nbeneficiary_account=\"b\"\n") else {
+        let Ok(m) = Mapping::from_toml(
+            "[columns]\nid=\"x\"\ntimestamp=\"t\"\namount=\"a\"\noriginator_account=\"o\"\nbeneficiary_account=\"b\"\n",
+        ) else {
             panic!("mapping")
         };
         assert!(MappedCsvReader::new("id,t,a,o,b\n".as_bytes(), m).is_err());

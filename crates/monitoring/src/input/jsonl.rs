@@ -8,7 +8,7 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 
-use super::{bic_country, excerpt, Record};
+use super::{Record, bic_country, excerpt};
 use crate::tx::{parse_amount, parse_timestamp};
 use crate::{Party, Rejected, Transaction};
 
@@ -38,7 +38,12 @@ pub struct JsonlReader<R: BufRead> {
 impl<R: BufRead> JsonlReader<R> {
     /// Wraps a reader.
     pub fn new(r: R) -> Self {
-        JsonlReader { r, buf: String::new(), line: 0, done: false }
+        JsonlReader {
+            r,
+            buf: String::new(),
+            line: 0,
+            done: false,
+        }
     }
 }
 
@@ -52,10 +57,13 @@ fn scalar(v: &serde_json::Value) -> Option<String> {
 
 /// Parses one line.
 pub fn parse_line(line: &str) -> Result<Transaction, String> {
-    let raw: Raw = serde_json::from_str(line).map_err(|e| format!("invalid JSON transaction: {e}"))?;
+    let raw: Raw =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON transaction: {e}"))?;
     let id = scalar(&raw.id).ok_or("id must be a string or a number")?;
     let timestamp = match &raw.timestamp {
-        serde_json::Value::Number(n) => n.as_i64().ok_or("timestamp number must be integer Unix seconds")?,
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .ok_or("timestamp number must be integer Unix seconds")?,
         serde_json::Value::String(s) => parse_timestamp(s)?,
         _ => return Err("timestamp must be text or Unix seconds".into()),
     };
@@ -68,7 +76,10 @@ pub fn parse_line(line: &str) -> Result<Transaction, String> {
         _ => return Err("amount must be a number or decimal text".into()),
     };
     let fix = |mut p: Party| {
-        p.country = p.country.map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+        p.country = p
+            .country
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty());
         if p.country.is_none() {
             p.country = p.bank.as_deref().and_then(bic_country);
         }
@@ -78,7 +89,11 @@ pub fn parse_line(line: &str) -> Result<Transaction, String> {
         id,
         timestamp,
         amount,
-        currency: raw.currency.map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).ok_or("missing currency")?,
+        currency: raw
+            .currency
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .ok_or("missing currency")?,
         originator: fix(raw.originator),
         beneficiary: fix(raw.beneficiary),
         channel: raw.channel,
@@ -107,14 +122,20 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                     if e.kind() != std::io::ErrorKind::InvalidData {
                         self.done = true;
                     }
-                    return Some(Err(Rejected { record: format!("line {}", self.line), reason: format!("unreadable line: {e}") }));
+                    return Some(Err(Rejected {
+                        record: format!("line {}", self.line),
+                        reason: format!("unreadable line: {e}"),
+                    }));
                 }
             }
             let l = self.buf.trim();
             if l.is_empty() {
                 continue;
             }
-            return Some(parse_line(l).map_err(|reason| Rejected { record: format!("line {}: {}", self.line, excerpt(l)), reason }));
+            return Some(parse_line(l).map_err(|reason| Rejected {
+                record: format!("line {}: {}", self.line, excerpt(l)),
+                reason,
+            }));
         }
     }
 }
@@ -133,10 +154,23 @@ not json
         let recs: Vec<_> = JsonlReader::new(data.as_bytes()).collect();
         assert_eq!(recs.len(), 3);
         let t = recs[0].as_ref().ok().cloned().unwrap_or_default();
-        assert_eq!((t.id.as_str(), t.amount, t.currency.as_str()), ("1", 12.5, "USD"));
+        assert_eq!(
+            (t.id.as_str(), t.amount, t.currency.as_str()),
+            ("1", 12.5, "USD")
+        );
         assert_eq!(t.originator.country.as_deref(), Some("SY"));
         assert_eq!(t.beneficiary.country.as_deref(), Some("IQ"));
-        assert!(recs[1].as_ref().err().is_some_and(|e| e.reason.contains("negative") && e.record.starts_with("line 3")));
-        assert!(recs[2].as_ref().err().is_some_and(|e| e.reason.contains("invalid JSON")));
+        assert!(
+            recs[1]
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.reason.contains("negative") && e.record.starts_with("line 3"))
+        );
+        assert!(
+            recs[2]
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.reason.contains("invalid JSON"))
+        );
     }
 }

@@ -39,7 +39,9 @@ impl std::str::FromStr for Format {
             "csv" => Ok(Format::Csv),
             "jsonl" | "json" | "ndjson" => Ok(Format::Jsonl),
             "pacs008" | "pacs.008" | "xml" => Ok(Format::Pacs008),
-            other => Err(format!("unknown input format {other:?} (amlsim, csv, jsonl, pacs008)")),
+            other => Err(format!(
+                "unknown input format {other:?} (amlsim, csv, jsonl, pacs008)"
+            )),
         }
     }
 }
@@ -71,5 +73,9 @@ pub(crate) fn bic_country(bic: &str) -> Option<String> {
 /// Normalises an optional text field: trimmed, `None` when empty.
 pub(crate) fn opt(s: &str) -> Option<String> {
     let t = s.trim();
-    if t.is_empty() { None } else { Some(t.to_string()) }
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.to_string())
+    }
 }

@@ -22,7 +22,7 @@ use std::io::BufRead;
 
 use quick_xml::events::Event;
 
-use super::{bic_country, Record};
+use super::{Record, bic_country};
 use crate::tx::{parse_amount, parse_timestamp};
 use crate::{Party, Rejected, Transaction};
 
@@ -90,7 +90,11 @@ impl<R: BufRead> Pacs008Reader<R> {
     }
 
     fn has(&self, tail: &[&str]) -> bool {
-        self.path.len() >= tail.len() && self.path[self.path.len() - tail.len()..].iter().zip(tail).all(|(a, b)| a == b)
+        self.path.len() >= tail.len()
+            && self.path[self.path.len() - tail.len()..]
+                .iter()
+                .zip(tail)
+                .all(|(a, b)| a == b)
     }
 
     fn within(&self, name: &str) -> bool {
@@ -103,7 +107,9 @@ impl<R: BufRead> Pacs008Reader<R> {
         if v.is_empty() {
             return;
         }
-        let Some(last) = self.path.last().cloned() else { return };
+        let Some(last) = self.path.last().cloned() else {
+            return;
+        };
         if self.within("GrpHdr") {
             match last.as_str() {
                 "MsgId" => self.hdr.msg_id = Some(v),
@@ -115,8 +121,12 @@ impl<R: BufRead> Pacs008Reader<R> {
         }
         let in_dbtr_party = self.within("Dbtr") && !self.within("UltmtDbtr");
         let in_cdtr_party = self.within("Cdtr") && !self.within("UltmtCdtr");
-        let (dbtr_acct, cdtr_acct, dbtr_agt, cdtr_agt) =
-            (self.within("DbtrAcct"), self.within("CdtrAcct"), self.within("DbtrAgt"), self.within("CdtrAgt"));
+        let (dbtr_acct, cdtr_acct, dbtr_agt, cdtr_agt) = (
+            self.within("DbtrAcct"),
+            self.within("CdtrAcct"),
+            self.within("DbtrAgt"),
+            self.within("CdtrAgt"),
+        );
         let pmt_id = self.within("PmtId");
         let in_tp = self.within("PmtTpInf");
         let is_sttl_amt = self.has(&["IntrBkSttlmAmt"]);
@@ -125,7 +135,8 @@ impl<R: BufRead> Pacs008Reader<R> {
         let is_othr = self.has(&["Othr", "Id"]);
         let is_bic = self.has(&["FinInstnId", "BICFI"]) || self.has(&["FinInstnId", "BIC"]);
         let is_mmb = self.has(&["ClrSysMmbId", "MmbId"]);
-        let depth_party = |name: &str, path: &[String]| path.last().map(|l| l == name).unwrap_or(false);
+        let depth_party =
+            |name: &str, path: &[String]| path.last().map(|l| l == name).unwrap_or(false);
         let Some(t) = self.cur.as_mut() else { return };
         if pmt_id {
             match last.as_str() {
@@ -150,7 +161,11 @@ impl<R: BufRead> Pacs008Reader<R> {
                 return;
             };
             let party_level = in_dbtr_party || in_cdtr_party;
-            if party_level && last == "Nm" && p.name.is_none() && !self.path.iter().any(|x| x == "PstlAdr" || x == "Id") {
+            if party_level
+                && last == "Nm"
+                && p.name.is_none()
+                && !self.path.iter().any(|x| x == "PstlAdr" || x == "Id")
+            {
                 p.name = Some(v);
             } else if party_level && is_ctry {
                 p.ctry = Some(v);
@@ -177,8 +192,16 @@ impl<R: BufRead> Pacs008Reader<R> {
             .or_else(|| self.hdr.msg_id.as_ref().map(|m| format!("{m}#{}", self.n)))
             .ok_or("no TxId, EndToEndId, UETR or GrpHdr/MsgId")?;
         let amount = parse_amount(t.amount.as_deref().ok_or("missing IntrBkSttlmAmt")?)?;
-        let currency = t.ccy.filter(|c| !c.trim().is_empty()).ok_or("IntrBkSttlmAmt has no Ccy attribute")?;
-        let cre = self.hdr.cre_dt_tm.as_deref().map(parse_timestamp).transpose()?;
+        let currency = t
+            .ccy
+            .filter(|c| !c.trim().is_empty())
+            .ok_or("IntrBkSttlmAmt has no Ccy attribute")?;
+        let cre = self
+            .hdr
+            .cre_dt_tm
+            .as_deref()
+            .map(parse_timestamp)
+            .transpose()?;
         let timestamp = match t.sttlm_dt.as_deref().or(self.hdr.sttlm_dt.as_deref()) {
             Some(d) => {
                 let day = parse_timestamp(d)?;
@@ -201,7 +224,12 @@ impl<R: BufRead> Pacs008Reader<R> {
                 .or(p.ctry_of_res)
                 .or_else(|| p.bic.as_deref().and_then(bic_country))
                 .map(|c| c.trim().to_ascii_uppercase());
-            Ok(Party { account, name: p.name, bank, country })
+            Ok(Party {
+                account,
+                name: p.name,
+                bank,
+                country,
+            })
         };
         let tx = Transaction {
             id,
@@ -376,19 +404,37 @@ mod tests {
         assert_eq!(t.id, "E2E-1");
         assert_eq!(t.amount, 950.0);
         assert_eq!(t.currency, "EUR");
-        assert_eq!(t.timestamp, parse_timestamp("2024-03-01T09:30:00Z").unwrap_or_default());
+        assert_eq!(
+            t.timestamp,
+            parse_timestamp("2024-03-01T09:30:00Z").unwrap_or_default()
+        );
         assert_eq!(t.originator.name.as_deref(), Some("Ali & Sons"));
         assert_eq!(t.originator.country.as_deref(), Some("TR"));
         assert_eq!(t.originator.account, "TR330006100519786457841326");
         assert_eq!(t.beneficiary.account, "SY-99");
-        assert_eq!(t.beneficiary.country.as_deref(), Some("SY"), "from the agent BIC");
-        assert!(recs[1].as_ref().err().is_some_and(|e| e.reason.contains("not a number") && e.record.contains("#2")));
+        assert_eq!(
+            t.beneficiary.country.as_deref(),
+            Some("SY"),
+            "from the agent BIC"
+        );
+        assert!(
+            recs[1]
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.reason.contains("not a number") && e.record.contains("#2"))
+        );
     }
 
     #[test]
     fn broken_xml_is_reported_not_panicked() {
-        let recs: Vec<_> = Pacs008Reader::new(&b"<Document><FIToFICstmrCdtTrf><CdtTrfTxInf></Oops>"[..]).collect();
+        let recs: Vec<_> =
+            Pacs008Reader::new(&b"<Document><FIToFICstmrCdtTrf><CdtTrfTxInf></Oops>"[..]).collect();
         assert_eq!(recs.len(), 1);
-        assert!(recs[0].as_ref().err().is_some_and(|e| e.reason.contains("malformed XML")));
+        assert!(
+            recs[0]
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.reason.contains("malformed XML"))
+        );
     }
 }
