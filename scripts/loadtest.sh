@@ -38,6 +38,7 @@ fi
 # The lists: a copy of the embedded default files, so the reload phase can corrupt one.
 mkdir -p "$WORK/lists"
 cp -r "$ROOT"/data/lists/* "$WORK/lists/"
+rm -f "$WORK"/lists/*.md  # documentation, not a list
 
 DB="$WORK/raqib.db"
 KEY="$("$BIN" keys create --database "$DB" --member "Load Test Bank" --role admin 2>/dev/null)"

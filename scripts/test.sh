@@ -10,15 +10,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+started_pg=
 cleanup() {
-  if [ -n "${RAQIB_PG_STOP:-}" ]; then eval "$RAQIB_PG_STOP" >/dev/null 2>&1 || true; fi
+  if [ -n "$started_pg" ]; then scripts/start-postgres.sh --stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
-if [ -z "${RAQIB_TEST_POSTGRES_URL:-}" ] && [ -x scripts/start-postgres.sh ]; then
-  # start-postgres.sh prints `export VAR=...` lines for the URL and the stop command.
-  if out=$(scripts/start-postgres.sh); then
-    eval "$out"
+if [ -z "${RAQIB_TEST_POSTGRES_URL:-}" ]; then
+  # start-postgres.sh installs PostgreSQL if it can, starts a throwaway cluster on loopback
+  # and prints its URL.
+  if url=$(scripts/start-postgres.sh); then
+    export RAQIB_TEST_POSTGRES_URL="$url"
+    started_pg=1
+  elif [ -n "${RAQIB_REQUIRE_POSTGRES:-}" ]; then
+    echo "error: PostgreSQL could not be started and RAQIB_REQUIRE_POSTGRES is set" >&2
+    exit 1
   else
     echo "warning: PostgreSQL could not be started; its test variants are skipped" >&2
   fi

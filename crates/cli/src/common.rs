@@ -8,7 +8,10 @@ use anyhow::Context;
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAQIB_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Where the lists a command uses came from.
@@ -26,7 +29,9 @@ impl std::fmt::Display for ListOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ListOrigin::Paths => f.write_str("the paths given"),
-            ListOrigin::DataDir { dir, version } => write!(f, "{} (version {version})", dir.display()),
+            ListOrigin::DataDir { dir, version } => {
+                write!(f, "{} (version {version})", dir.display())
+            }
             ListOrigin::Embedded => f.write_str("the embedded default lists"),
         }
     }
@@ -40,7 +45,9 @@ pub fn load_lists(paths: &[PathBuf]) -> anyhow::Result<Vec<watchlist::WatchList>
 }
 
 /// [`load_lists`], also saying where the lists came from.
-pub fn load_lists_with_origin(paths: &[PathBuf]) -> anyhow::Result<(Vec<watchlist::WatchList>, ListOrigin)> {
+pub fn load_lists_with_origin(
+    paths: &[PathBuf],
+) -> anyhow::Result<(Vec<watchlist::WatchList>, ListOrigin)> {
     if !paths.is_empty() {
         let lists = watchlist::source::load_paths(paths).context("loading the lists given")?;
         warn_about(&lists);
@@ -51,16 +58,22 @@ pub fn load_lists_with_origin(paths: &[PathBuf]) -> anyhow::Result<(Vec<watchlis
 
 /// The lists of data directory `dir` if it holds any, else the embedded defaults.
 pub fn load_default_lists(dir: &Path) -> anyhow::Result<(Vec<watchlist::WatchList>, ListOrigin)> {
-    if let Some(store) = watchlist::source::ListStore::open_existing(dir) {
-        if let Some(version) = store.current_version()? {
-            let lists = store
-                .current()
-                .with_context(|| format!("loading the current lists of {}", dir.display()))?
-                .unwrap_or_default();
-            if !lists.is_empty() {
-                warn_about(&lists);
-                return Ok((lists, ListOrigin::DataDir { dir: dir.to_path_buf(), version }));
-            }
+    if let Some(store) = watchlist::source::ListStore::open_existing(dir)
+        && let Some(version) = store.current_version()?
+    {
+        let lists = store
+            .current()
+            .with_context(|| format!("loading the current lists of {}", dir.display()))?
+            .unwrap_or_default();
+        if !lists.is_empty() {
+            warn_about(&lists);
+            return Ok((
+                lists,
+                ListOrigin::DataDir {
+                    dir: dir.to_path_buf(),
+                    version,
+                },
+            ));
         }
     }
     let lists = watchlist::source::embedded().context("loading the embedded default lists")?;

@@ -21,8 +21,13 @@ fn raqib(args: &[&str]) -> Output {
 }
 
 fn json_of(out: &Output) -> Value {
-    assert!(out.status.success(), "raqib failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "raqib failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn list() -> String {
@@ -37,28 +42,81 @@ fn screen_reordered_name_finds_the_listed_person_with_explanation() {
     assert_eq!(m["entity_id"], "un:QDi.299");
     assert_eq!(m["match"], true);
     assert!(m["score"].as_f64().is_some_and(|s| s >= 0.8));
-    assert!(m["explanation"]["aligned"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(
+        m["explanation"]["aligned"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
     assert_eq!(m["explanation"]["reordered"], true);
 }
 
 #[test]
 fn screen_schema_and_threshold_flags_apply() {
-    let v = json_of(&raqib(&["screen", "Abu Bakr al-Baghdadi", "--lists", &list(), "--schema", "Organization", "--json"]));
-    assert!(v["matches"].as_array().is_some_and(|a| a.iter().all(|m| m["schema"] == "Organization")));
-    let v = json_of(&raqib(&["screen", "Abou Bakr el Baghdadi", "--lists", &list(), "--threshold", "1.0", "--json"]));
-    assert!(v["matches"].as_array().is_some_and(|a| a.iter().all(|m| m["match"] == false || m["score"] == 1.0)));
-    let out = raqib(&["screen", "Abu Bakr", "--lists", &list(), "--schema", "Spaceship"]);
+    let v = json_of(&raqib(&[
+        "screen",
+        "Abu Bakr al-Baghdadi",
+        "--lists",
+        &list(),
+        "--schema",
+        "Organization",
+        "--json",
+    ]));
+    assert!(
+        v["matches"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|m| m["schema"] == "Organization"))
+    );
+    let v = json_of(&raqib(&[
+        "screen",
+        "Abou Bakr el Baghdadi",
+        "--lists",
+        &list(),
+        "--threshold",
+        "1.0",
+        "--json",
+    ]));
+    assert!(
+        v["matches"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|m| m["match"] == false || m["score"] == 1.0))
+    );
+    let out = raqib(&[
+        "screen",
+        "Abu Bakr",
+        "--lists",
+        &list(),
+        "--schema",
+        "Spaceship",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown schema"));
 }
 
 #[test]
 fn screen_birth_date_qualifier_shows_in_explanation() {
-    let v = json_of(&raqib(&["screen", "Abu Bakr al-Baghdadi", "--lists", &list(), "--birth-date", "1990", "--json"]));
-    let m = v["matches"].as_array().and_then(|a| a.iter().find(|m| m["entity_id"] == "un:QDi.299")).cloned();
+    let v = json_of(&raqib(&[
+        "screen",
+        "Abu Bakr al-Baghdadi",
+        "--lists",
+        &list(),
+        "--birth-date",
+        "1990",
+        "--json",
+    ]));
+    let m = v["matches"]
+        .as_array()
+        .and_then(|a| a.iter().find(|m| m["entity_id"] == "un:QDi.299"))
+        .cloned();
     let m = m.unwrap_or_else(|| panic!("QDi.299 not returned: {v}"));
-    let adj = m["explanation"]["adjustments"].as_array().cloned().unwrap_or_default();
-    assert!(adj.iter().any(|a| a["factor"] == "birth_date" && a["outcome"] == "mismatch"), "{adj:?}");
+    let adj = m["explanation"]["adjustments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        adj.iter()
+            .any(|a| a["factor"] == "birth_date" && a["outcome"] == "mismatch"),
+        "{adj:?}"
+    );
 }
 
 #[test]
@@ -78,27 +136,59 @@ fn batch_csv_reports_bad_rows_and_goes_on() {
     let out_path = dir.path().join("out.jsonl");
     let input = data().join("batch.csv");
     let out = raqib(&[
-        "screen", "--input", &input.display().to_string(), "--output", &out_path.display().to_string(), "--lists", &list(),
+        "screen",
+        "--input",
+        &input.display().to_string(),
+        "--output",
+        &out_path.display().to_string(),
+        "--lists",
+        &list(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    for line in ["batch.csv:3:", "batch.csv:5:", "batch.csv:6:", "batch.csv:8:"] {
+    for line in [
+        "batch.csv:3:",
+        "batch.csv:5:",
+        "batch.csv:6:",
+        "batch.csv:8:",
+    ] {
         assert!(err.contains(line), "stderr lacks {line}: {err}");
     }
-    assert!(err.contains("invalid UTF-8") && err.contains("too long") && err.contains("missing name"), "{err}");
+    assert!(
+        err.contains("invalid UTF-8") && err.contains("too long") && err.contains("missing name"),
+        "{err}"
+    );
     let text = std::fs::read_to_string(&out_path).unwrap_or_default();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap_or(Value::Null)).collect();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
+        .collect();
     assert_eq!(lines.len(), 7, "one output line per input row");
-    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap_or("")).collect();
+    let ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["id"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(ids, ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]);
     assert_eq!(lines[0]["matches"][0]["entity_id"], "un:QDi.299");
     assert_eq!(lines[0]["matches"][0]["match"], true);
     for i in [1, 3, 4, 6] {
-        assert!(lines[i]["error"].is_string(), "row {i} has no error: {}", lines[i]);
+        assert!(
+            lines[i]["error"].is_string(),
+            "row {i} has no error: {}",
+            lines[i]
+        );
         assert_eq!(lines[i]["matches"], Value::Array(vec![]));
     }
     assert_eq!(lines[5]["matches"][0]["entity_id"], "un:QDe.005");
-    assert!(lines[2]["matches"].as_array().is_some_and(|a| a.iter().all(|m| m["match"] == false)));
+    assert!(
+        lines[2]["matches"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|m| m["match"] == false))
+    );
 }
 
 #[test]
@@ -107,28 +197,62 @@ fn batch_jsonl_keeps_ids_and_reports_invalid_lines() {
     let out_path = dir.path().join("out.jsonl");
     let input = data().join("batch.jsonl");
     let out = raqib(&[
-        "screen", "--input", &input.display().to_string(), "--output", &out_path.display().to_string(), "--lists", &list(),
+        "screen",
+        "--input",
+        &input.display().to_string(),
+        "--output",
+        &out_path.display().to_string(),
+        "--lists",
+        &list(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&out_path).unwrap_or_default();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap_or(Value::Null)).collect();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
+        .collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], 1);
-    assert_eq!(lines[0]["matches"][0]["entity_id"], "un:QDi.299", "Arabic query vs list: {}", lines[0]);
+    assert_eq!(
+        lines[0]["matches"][0]["entity_id"], "un:QDi.299",
+        "Arabic query vs list: {}",
+        lines[0]
+    );
     assert!(lines[1]["error"].is_string());
-    assert!(lines[2]["error"].as_str().is_some_and(|e| e.contains("invalid JSON")));
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("invalid JSON"))
+    );
     assert_eq!(lines[3]["matches"][0]["entity_id"], "un:TAi.004");
 }
 
 #[test]
 fn eval_screening_reports_categories_removals_and_sweep() {
     let q = data().join("eval_queries.jsonl");
-    let v = json_of(&raqib(&["eval", "screening", "--queries", &q.display().to_string(), "--lists", &list(), "--json"]));
+    let v = json_of(&raqib(&[
+        "eval",
+        "screening",
+        "--queries",
+        &q.display().to_string(),
+        "--lists",
+        &list(),
+        "--json",
+    ]));
     assert_eq!(v["removals_applied"], 2, "{v}");
     assert_eq!(v["positives"], 3);
     assert_eq!(v["negatives"], 2);
     let cats = v["categories"].as_array().cloned().unwrap_or_default();
-    let cat = |n: &str| cats.iter().find(|c| c["category"] == n).cloned().unwrap_or(Value::Null);
+    let cat = |n: &str| {
+        cats.iter()
+            .find(|c| c["category"] == n)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     assert_eq!(cat("latin_variant")["recall_at_1"], 1.0);
     assert_eq!(cat("arabic_script")["recall_at_1"], 1.0, "{v}");
     assert_eq!(cat("near_miss")["false_positive_rate"], 0.0);
@@ -138,10 +262,19 @@ fn eval_screening_reports_categories_removals_and_sweep() {
 
 #[test]
 fn screen_arabic_script_finds_baghdadi_in_embedded_lists() {
-    let v = json_of(&raqib(&["screen", "أبو بكر البغدادي", "--schema", "Person", "--limit", "20", "--json"]));
+    let v = json_of(&raqib(&[
+        "screen",
+        "أبو بكر البغدادي",
+        "--schema",
+        "Person",
+        "--limit",
+        "20",
+        "--json",
+    ]));
     let hits = v["matches"].as_array().cloned().unwrap_or_default();
     assert!(
-        hits.iter().any(|m| m["entity_id"] == "un:QDi.299" && m["match"] == true),
+        hits.iter()
+            .any(|m| m["entity_id"] == "un:QDi.299" && m["match"] == true),
         "{}",
         serde_json::to_string_pretty(&hits).unwrap_or_default()
     );

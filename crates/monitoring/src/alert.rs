@@ -121,7 +121,8 @@ pub struct Explanation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     /// Deterministic: the same input and rules always give the same id (hash of the
-    /// typology, the key accounts and the first transaction id of the pattern).
+    /// typology, the key accounts, the transaction that completed the pattern and the
+    /// first transaction id of the pattern).
     pub alert_id: String,
     /// Which typology fired.
     pub typology: Typology,

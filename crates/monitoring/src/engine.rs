@@ -174,10 +174,10 @@ impl Engine {
     /// transactions are counted and kept in [`Engine::rejections`].
     pub fn process(&mut self, tx: Transaction) -> Vec<Alert> {
         let mut out = Vec::new();
-        if let Err(r) = self.process_into(tx, &mut out) {
-            if self.rejections.len() < MAX_REJECTIONS_KEPT {
-                self.rejections.push(r);
-            }
+        if let Err(r) = self.process_into(tx, &mut out)
+            && self.rejections.len() < MAX_REJECTIONS_KEPT
+        {
+            self.rejections.push(r);
         }
         out
     }
@@ -277,10 +277,10 @@ impl Engine {
                     acc.country = Some(c.into());
                 }
             }
-            if let Some((w, _, _)) = acc.woke {
-                if now - w > wake_window {
-                    acc.woke = None;
-                }
+            if let Some((w, _, _)) = acc.woke
+                && now - w > wake_window
+            {
+                acc.woke = None;
             }
             if acc.last_ts != i64::MIN && acc.n_tx > 0 && now - acc.last_ts >= silence && a != cp {
                 acc.woke = Some((now, now - acc.last_ts, acc.sum_amount / acc.n_tx as f64));
@@ -529,6 +529,16 @@ impl Engine {
             if !f.tag.is_empty() {
                 key_names.push(f.tag);
             }
+            // The transaction that opened the alert joins the id: a pattern that closes and
+            // re-opens later (its window still holding the same first transaction) gets a
+            // new id, and the id stays a pure function of the input.
+            let opening = self
+                .store
+                .edges
+                .back()
+                .map(|e| e.tx.to_string())
+                .unwrap_or_default();
+            key_names.push(&opening);
             let ep = Episode {
                 alert_id: alert_id(f.typology, &key_names, &first_tx),
                 accounts: Vec::new(),
@@ -554,11 +564,11 @@ impl Engine {
         };
         let mut grew = false;
         for &s in &f.edges {
-            if ep.seen.insert(s) {
-                if let Some(e) = self.store.edge(s) {
-                    ep.txs.push((e.ts, s, e.tx.clone()));
-                    grew = true;
-                }
+            if ep.seen.insert(s)
+                && let Some(e) = self.store.edge(s)
+            {
+                ep.txs.push((e.ts, s, e.tx.clone()));
+                grew = true;
             }
         }
         for &a in &f.accounts {

@@ -282,7 +282,9 @@ impl Rules {
                 return bad(&format!("{name} must be in (0, 3660] days, got {w}"));
             }
         }
-        if !(self.engine.out_of_order_tolerance_days >= 0.0) {
+        if self.engine.out_of_order_tolerance_days.is_nan()
+            || self.engine.out_of_order_tolerance_days < 0.0
+        {
             return bad("engine.out_of_order_tolerance_days must be >= 0");
         }
         if self.cycle.min_hops < 2

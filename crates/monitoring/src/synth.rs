@@ -58,6 +58,9 @@ impl Rng {
     }
 }
 
+/// A scheduled pattern transfer: (time, tie-break, from, to, cents).
+type Scheduled = (i64, u64, u64, u64, u64);
+
 /// The stream (an iterator of transactions in event-time order).
 #[derive(Debug)]
 pub struct SynthStream {
@@ -65,7 +68,7 @@ pub struct SynthStream {
     rng: Rng,
     emitted: u64,
     background: u64,
-    scheduled: BinaryHeap<Reverse<(i64, u64, u64, u64, u64)>>, // (ts, tiebreak, from, to, cents)
+    scheduled: BinaryHeap<Reverse<Scheduled>>,
     tiebreak: u64,
     start: i64,
     pattern_no: u64,
@@ -209,17 +212,17 @@ impl Iterator for SynthStream {
         }
         let next_bg_ts = self.bg_ts(self.background);
         let id = self.emitted + 1;
-        if let Some(Reverse((ts, _, from, to, cents))) = self.scheduled.peek().copied() {
-            if ts <= next_bg_ts {
-                self.scheduled.pop();
-                self.emitted += 1;
-                return Some(self.make(id, ts, from, to, cents as f64 / 100.0));
-            }
+        if let Some(Reverse((ts, _, from, to, cents))) = self.scheduled.peek().copied()
+            && ts <= next_bg_ts
+        {
+            self.scheduled.pop();
+            self.emitted += 1;
+            return Some(self.make(id, ts, from, to, cents as f64 / 100.0));
         }
         let (from, to, amount) = self.background_tx();
         self.background += 1;
         self.emitted += 1;
-        if self.cfg.pattern_every > 0 && self.background % self.cfg.pattern_every == 0 {
+        if self.cfg.pattern_every > 0 && self.background.is_multiple_of(self.cfg.pattern_every) {
             self.schedule_pattern(next_bg_ts + 3600);
         }
         Some(self.make(id, next_bg_ts, from, to, amount))

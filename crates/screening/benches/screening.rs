@@ -42,16 +42,25 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
-    let batch: Vec<Query> = QUERIES.iter().cycle().take(2000).map(|q| Query::name(*q)).collect();
+    let batch: Vec<Query> = QUERIES
+        .iter()
+        .cycle()
+        .take(2000)
+        .map(|q| Query::name(*q))
+        .collect();
     let mut g = c.benchmark_group("batch");
     g.sample_size(10);
-    g.bench_function("2000_queries_all_cores", |b| b.iter(|| s.screen_many(&batch)));
+    g.bench_function("2000_queries_all_cores", |b| {
+        b.iter(|| s.screen_many(&batch))
+    });
     g.finish();
 
     let bf = BruteForce::new(&s);
     let mut g = c.benchmark_group("baseline");
     g.sample_size(10);
-    g.bench_function("brute_force_jaro_winkler_one_query", |b| b.iter(|| bf.best("Abu Bakr al-Baghdadi")));
+    g.bench_function("brute_force_jaro_winkler_one_query", |b| {
+        b.iter(|| bf.best("Abu Bakr al-Baghdadi"))
+    });
     g.finish();
 }
 

@@ -8,8 +8,8 @@ use crate::index::Postings;
 use crate::qualifiers::{self, Qualifiers};
 use crate::rarity::Rarity;
 use crate::{
-    Adjustment, Config, Explanation, Factor, Hit, ListInfo, Outcome, Query, ScreenError,
-    MAX_NAME_CHARS,
+    Adjustment, Config, Explanation, Factor, Hit, ListInfo, MAX_NAME_CHARS, Outcome, Query,
+    ScreenError,
 };
 
 /// One list name in the index.
@@ -56,7 +56,10 @@ pub fn name_type(schema: Schema) -> NameType {
 }
 
 fn threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
 }
 
 /// Runs `f` over `items` on all cores, keeping order.
@@ -136,7 +139,12 @@ impl Screener {
             let e = &entities[ei as usize];
             let n = &e.names[ni as usize];
             let weak = n.quality == Quality::Weak;
-            let key = p.tokens().iter().map(|t| t.text()).collect::<Vec<_>>().join(" ");
+            let key = p
+                .tokens()
+                .iter()
+                .map(|t| t.text())
+                .collect::<Vec<_>>()
+                .join(" ");
             if let Some(&prev) = seen.get(&key) {
                 let old: &mut IndexedName = &mut names[prev];
                 if old.weak && !weak {
@@ -146,7 +154,13 @@ impl Screener {
                 continue;
             }
             seen.insert(key, names.len());
-            names.push(IndexedName { entity: ei, name: ni, weak, schema: e.schema, prepared: p });
+            names.push(IndexedName {
+                entity: ei,
+                name: ni,
+                weak,
+                schema: e.schema,
+                prepared: p,
+            });
         }
         let mut rarity = Rarity::new();
         for n in &names {
@@ -158,7 +172,15 @@ impl Screener {
             postings.add(id as u32, &n.prepared);
         }
         postings.shrink();
-        Screener { config, lists: infos, entities, by_id, names, postings, rarity }
+        Screener {
+            config,
+            lists: infos,
+            entities,
+            by_id,
+            names,
+            postings,
+            rarity,
+        }
     }
 
     /// Screens one query: best hit per entity, best first, down to `config.cutoff`, at most
@@ -171,16 +193,26 @@ impl Screener {
         }
         let len = name.chars().count();
         if len > MAX_NAME_CHARS {
-            return Err(ScreenError::NameTooLong { len, max: MAX_NAME_CHARS });
+            return Err(ScreenError::NameTooLong {
+                len,
+                max: MAX_NAME_CHARS,
+            });
         }
         let threshold = query.threshold.unwrap_or(self.config.threshold);
         if !(0.0..=1.0).contains(&threshold) {
             return Err(ScreenError::InvalidThreshold(threshold));
         }
         let mut quals = Qualifiers::default();
-        if let Some(d) = query.birth_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            quals.birth =
-                Some(PartialDate::parse(d).ok_or_else(|| ScreenError::InvalidBirthDate(d.to_string()))?);
+        if let Some(d) = query
+            .birth_date
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            quals.birth = Some(
+                PartialDate::parse(d)
+                    .ok_or_else(|| ScreenError::InvalidBirthDate(d.to_string()))?,
+            );
         }
         quals.country = query.country.as_deref().and_then(qualifiers::parse_country);
         quals.document = query
@@ -211,15 +243,20 @@ impl Screener {
 
         // Retrieval: candidates from the first preparation (the tokens' keys barely differ by
         // type), filtered by schema.
-        let retrieval = preps.iter().map(|(_, p)| p).find(|p| !p.is_empty()).unwrap_or(&preps[0].1);
+        let retrieval = preps
+            .iter()
+            .map(|(_, p)| p)
+            .find(|p| !p.is_empty())
+            .unwrap_or(&preps[0].1);
         let total_w: f32 = retrieval.tokens().iter().map(|t| t.weight() as f32).sum();
         let min_score = total_w * self.config.min_retrieval_share as f32;
-        let cands = self.postings.candidates(
-            retrieval,
-            self.config.candidate_budget,
-            min_score,
-            |id| query.schema.is_none_or(|s| self.names[id as usize].schema == s),
-        );
+        let cands =
+            self.postings
+                .candidates(retrieval, self.config.candidate_budget, min_score, |id| {
+                    query
+                        .schema
+                        .is_none_or(|s| self.names[id as usize].schema == s)
+                });
 
         // Score candidates; best name per entity.
         let mut best: FxHashMap<u32, (f64, f64, u32)> = FxHashMap::default(); // entity -> (score, raw, name id)
@@ -231,7 +268,11 @@ impl Screener {
                 None => continue,
             };
             let raw = name_matching::score(q, &n.prepared);
-            let s = if n.weak { raw * self.config.weak_alias_factor } else { raw };
+            let s = if n.weak {
+                raw * self.config.weak_alias_factor
+            } else {
+                raw
+            };
             match best.get_mut(&n.entity) {
                 Some(b) if b.0 >= s => {}
                 Some(b) => *b = (s, raw, id),
@@ -273,8 +314,11 @@ impl Screener {
             }
         }
         scored.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.entities[a.0 as usize].id.cmp(&self.entities[b.0 as usize].id))
+            b.1.total_cmp(&a.1).then_with(|| {
+                self.entities[a.0 as usize]
+                    .id
+                    .cmp(&self.entities[b.0 as usize].id)
+            })
         });
         scored.truncate(limit);
 
@@ -285,7 +329,11 @@ impl Screener {
                 let e = &self.entities[ei as usize];
                 let listed = &e.names[n.name as usize];
                 let ty = name_type(n.schema);
-                let q = preps.iter().find(|(t, _)| *t == ty).map(|(_, p)| p).unwrap_or(retrieval);
+                let q = preps
+                    .iter()
+                    .find(|(t, _)| *t == ty)
+                    .map(|(_, p)| p)
+                    .unwrap_or(retrieval);
                 let c = name_matching::compare(q, &n.prepared);
                 let mut adjustments = Vec::with_capacity(adj.len() + 1);
                 if n.weak {
@@ -312,7 +360,11 @@ impl Screener {
                     explanation: Explanation {
                         matched_name: listed.value.clone(),
                         name_kind: listed.kind,
-                        name_quality: if n.weak { Quality::Weak } else { Quality::Strong },
+                        name_quality: if n.weak {
+                            Quality::Weak
+                        } else {
+                            Quality::Strong
+                        },
                         name_script: listed.script,
                         name_score: raw,
                         aligned: c.alignment,
@@ -345,7 +397,11 @@ impl Screener {
         let q = &preps.iter().find(|(t, _)| *t == ty)?.1;
         let c = name_matching::compare(q, &n.prepared);
         let evidence: f64 = c.alignment.iter().map(|a| a.weight * a.score).sum();
-        let missing = c.unmatched_list.iter().map(|u| u.weight).fold(0.0, f64::max);
+        let missing = c
+            .unmatched_list
+            .iter()
+            .map(|u| u.weight)
+            .fold(0.0, f64::max);
         if evidence >= self.config.min_evidence || missing <= evidence {
             return None;
         }

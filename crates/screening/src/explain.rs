@@ -8,8 +8,8 @@
 //! score and by how much. The final score is reproducible from the parts: `name_score` plus
 //! each adjustment's `effect`, clamped to [0, 1].
 
-use serde::{Deserialize, Serialize};
 pub use name_matching::{Aligned, MatchHow, Removed, Unmatched};
+use serde::{Deserialize, Serialize};
 use watchlist::{NameKind, Quality, Script};
 
 /// Why a hit scored what it scored. Serialised as JSON in the CLI and HTTP API.

@@ -46,7 +46,11 @@ pub(crate) const LONG_POSTING: usize = 1500;
 /// The typo keys of a coarse key: the key with each one class deleted.
 fn deletions(coarse: &str) -> impl Iterator<Item = String> + '_ {
     let b = coarse.as_bytes();
-    let n = if b.len() >= MIN_TYPO_KEY && b.is_ascii() { b.len() } else { 0 };
+    let n = if b.len() >= MIN_TYPO_KEY && b.is_ascii() {
+        b.len()
+    } else {
+        0
+    };
     (0..n).map(move |i| {
         let mut s = String::with_capacity(b.len() + 1);
         s.push_str("d:");
@@ -86,13 +90,12 @@ impl Postings {
         }
         for k in p.index_keys() {
             self.post(&k.key, id);
-            if k.kind == KeyKind::Coarse {
-                if let Some(c) = k.key.strip_prefix("c:") {
+            if k.kind == KeyKind::Coarse
+                && let Some(c) = k.key.strip_prefix("c:") {
                     for d in deletions(c) {
                         self.post(&d, id);
                     }
                 }
-            }
         }
     }
 
@@ -120,8 +123,8 @@ impl Postings {
     fn lookups<'a>(&'a self, k: &IndexKey, out: &mut Vec<(&'a [u32], f32)>) {
         let s = key_strength(k);
         out.push((self.get(&k.key), s));
-        if k.kind == KeyKind::Coarse {
-            if let Some(c) = k.key.strip_prefix("c:") {
+        if k.kind == KeyKind::Coarse
+            && let Some(c) = k.key.strip_prefix("c:") {
                 // list token has one class more: its deletion equals our key
                 out.push((self.get(&format!("d:{c}")), TYPO_STRENGTH));
                 for d in deletions(c) {
@@ -131,7 +134,6 @@ impl Postings {
                     out.push((self.get(&d), TYPO_STRENGTH));
                 }
             }
-        }
     }
 
     /// Ranks list names by the weighted share of query tokens they were retrieved by and
@@ -207,8 +209,11 @@ impl Postings {
                 }
             }
         }
-        let mut out: Vec<(u32, f32)> =
-            acc.into_iter().filter(|(_, e)| e.0 >= min_score).map(|(id, e)| (id, e.0)).collect();
+        let mut out: Vec<(u32, f32)> = acc
+            .into_iter()
+            .filter(|(_, e)| e.0 >= min_score)
+            .map(|(id, e)| (id, e.0))
+            .collect();
         if out.len() > budget {
             out.select_nth_unstable_by(budget, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             out.truncate(budget);

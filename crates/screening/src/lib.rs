@@ -21,7 +21,9 @@
 
 mod explain;
 
-pub use explain::{Adjustment, Aligned, Explanation, Factor, MatchHow, Outcome, Removed, Unmatched};
+pub use explain::{
+    Adjustment, Aligned, Explanation, Factor, MatchHow, Outcome, Removed, Unmatched,
+};
 
 use serde::{Deserialize, Serialize};
 use watchlist::{Schema, SourceKind};
@@ -116,7 +118,10 @@ pub struct Query {
 impl Query {
     /// A query with only a name.
     pub fn name(name: impl Into<String>) -> Query {
-        Query { name: name.into(), ..Query::default() }
+        Query {
+            name: name.into(),
+            ..Query::default()
+        }
     }
 }
 
@@ -168,5 +173,5 @@ mod index;
 mod qualifiers;
 mod rarity;
 
-pub use engine::{name_type, IndexStats, Screener};
+pub use engine::{IndexStats, Screener, name_type};
 pub use rarity::Rarity;

@@ -44,12 +44,18 @@ pub(crate) fn parse_country(s: &str) -> Option<Country> {
         Some(c) => c.to_string(),
         None => watchlist::country::normalise(t),
     };
-    Some(Country { code, input: t.to_string() })
+    Some(Country {
+        code,
+        input: t.to_string(),
+    })
 }
 
 /// Document numbers compare on letters and digits only, upper-cased ("A-123 456" = "a123456").
 pub(crate) fn document_key(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 fn entity_country_code(c: &str) -> String {
@@ -65,21 +71,18 @@ fn entity_country_code(c: &str) -> String {
 /// Applies the qualifiers of `q` to `entity`, returning the adjustments (possibly none).
 pub(crate) fn assess(q: &Qualifiers, entity: &Entity, cfg: &Config) -> Vec<Adjustment> {
     let mut out = Vec::new();
-    if let Some(d) = &q.birth {
-        if let Some(a) = birth_date(d, &entity.birth_dates, cfg) {
+    if let Some(d) = &q.birth
+        && let Some(a) = birth_date(d, &entity.birth_dates, cfg) {
             out.push(a);
         }
-    }
-    if let Some(c) = &q.country {
-        if let Some(a) = country(c, entity, cfg) {
+    if let Some(c) = &q.country
+        && let Some(a) = country(c, entity, cfg) {
             out.push(a);
         }
-    }
-    if let Some(doc) = &q.document {
-        if let Some(a) = document(doc, entity, cfg) {
+    if let Some(doc) = &q.document
+        && let Some(a) = document(doc, entity, cfg) {
             out.push(a);
         }
-    }
     out
 }
 
@@ -87,7 +90,12 @@ fn fmt_range(b: &BirthDate) -> String {
     if b.from == b.to {
         format!("{}{}", b.from, if b.circa { " (circa)" } else { "" })
     } else {
-        format!("{}..{}{}", b.from, b.to, if b.circa { " (circa)" } else { "" })
+        format!(
+            "{}..{}{}",
+            b.from,
+            b.to,
+            if b.circa { " (circa)" } else { "" }
+        )
     }
 }
 
@@ -109,7 +117,9 @@ fn birth_date(q: &PartialDate, dates: &[BirthDate], cfg: &Config) -> Option<Adju
         } else if b.from == b.to && !b.circa {
             let d = b.from;
             match (q.month, q.day, d.month, d.day) {
-                (Some(qm), Some(qd), Some(dm), Some(dd)) if qm == dm && qd == dd && q.year == d.year => {
+                (Some(qm), Some(qd), Some(dm), Some(dd))
+                    if qm == dm && qd == dd && q.year == d.year =>
+                {
                     (Outcome::Match, cfg.dob_match_bonus)
                 }
                 (Some(qm), _, Some(dm), _) if qm != dm && q.year == d.year => {
@@ -136,34 +146,55 @@ fn birth_date(q: &PartialDate, dates: &[BirthDate], cfg: &Config) -> Option<Adju
         }
         _ => format!("birth year {} disjoint from listed {listed}", q.year),
     };
-    Some(Adjustment { factor: Factor::BirthDate, outcome, effect, detail })
+    Some(Adjustment {
+        factor: Factor::BirthDate,
+        outcome,
+        effect,
+        detail,
+    })
 }
 
 /// Country: the query country is one of the entity's nationalities, citizenships, residences,
 /// registrations or address countries (agreement), or none of them (disagreement). No effect
 /// when the entity has no country.
 fn country(q: &Country, entity: &Entity, cfg: &Config) -> Option<Adjustment> {
-    let mut codes: Vec<String> = entity.countries.iter().map(|c| entity_country_code(&c.code)).collect();
-    codes.extend(entity.addresses.iter().filter_map(|a| a.country.as_deref()).map(entity_country_code));
+    let mut codes: Vec<String> = entity
+        .countries
+        .iter()
+        .map(|c| entity_country_code(&c.code))
+        .collect();
+    codes.extend(
+        entity
+            .addresses
+            .iter()
+            .filter_map(|a| a.country.as_deref())
+            .map(entity_country_code),
+    );
     codes.sort();
     codes.dedup();
     if codes.is_empty() {
         return None;
     }
     let listed = codes.join(", ");
-    if codes.iter().any(|c| *c == q.code) {
+    if codes.contains(&q.code) {
         Some(Adjustment {
             factor: Factor::Country,
             outcome: Outcome::Match,
             effect: cfg.country_bonus,
-            detail: format!("{} ({}) is one of the listed countries: {listed}", q.input, q.code),
+            detail: format!(
+                "{} ({}) is one of the listed countries: {listed}",
+                q.input, q.code
+            ),
         })
     } else {
         Some(Adjustment {
             factor: Factor::Country,
             outcome: Outcome::Mismatch,
             effect: -cfg.country_penalty,
-            detail: format!("{} ({}) is none of the listed countries: {listed}", q.input, q.code),
+            detail: format!(
+                "{} ({}) is none of the listed countries: {listed}",
+                q.input, q.code
+            ),
         })
     }
 }
@@ -174,7 +205,10 @@ fn document(q: &str, entity: &Entity, cfg: &Config) -> Option<Adjustment> {
     if q.len() < 4 {
         return None;
     }
-    let hit = entity.documents.iter().find(|d| document_key(&d.number) == q)?;
+    let hit = entity
+        .documents
+        .iter()
+        .find(|d| document_key(&d.number) == q)?;
     Some(Adjustment {
         factor: Factor::Document,
         outcome: Outcome::Match,
@@ -193,7 +227,11 @@ mod tests {
             id: "un:T.1".into(),
             schema: Schema::Person,
             names: vec![],
-            birth_dates: vec![BirthDate::exact(PartialDate { year: 1971, month: Some(7), day: Some(28) })],
+            birth_dates: vec![BirthDate::exact(PartialDate {
+                year: 1971,
+                month: Some(7),
+                day: Some(28),
+            })],
             birth_places: vec![],
             countries: vec![watchlist::CountryLink {
                 code: "IQ".into(),
@@ -215,7 +253,10 @@ mod tests {
     }
 
     fn q(dob: &str) -> Qualifiers {
-        Qualifiers { birth: PartialDate::parse(dob), ..Qualifiers::default() }
+        Qualifiers {
+            birth: PartialDate::parse(dob),
+            ..Qualifiers::default()
+        }
     }
 
     #[test]
@@ -248,18 +289,30 @@ mod tests {
     #[test]
     fn country_names_and_codes_meet() {
         let cfg = Config::default();
-        let qs = Qualifiers { country: parse_country("Iraq"), ..Qualifiers::default() };
+        let qs = Qualifiers {
+            country: parse_country("Iraq"),
+            ..Qualifiers::default()
+        };
         assert_eq!(assess(&qs, &entity(), &cfg)[0].outcome, Outcome::Match);
-        let qs = Qualifiers { country: parse_country("FR"), ..Qualifiers::default() };
+        let qs = Qualifiers {
+            country: parse_country("FR"),
+            ..Qualifiers::default()
+        };
         assert_eq!(assess(&qs, &entity(), &cfg)[0].outcome, Outcome::Mismatch);
     }
 
     #[test]
     fn document_numbers_match_ignoring_punctuation() {
-        let qs = Qualifiers { document: Some(document_key("a1234567")), ..Qualifiers::default() };
+        let qs = Qualifiers {
+            document: Some(document_key("a1234567")),
+            ..Qualifiers::default()
+        };
         let a = assess(&qs, &entity(), &Config::default());
         assert_eq!(a[0].factor, Factor::Document);
-        let qs = Qualifiers { document: Some(document_key("B999999")), ..Qualifiers::default() };
+        let qs = Qualifiers {
+            document: Some(document_key("B999999")),
+            ..Qualifiers::default()
+        };
         assert!(assess(&qs, &entity(), &Config::default()).is_empty());
     }
 }

@@ -61,7 +61,8 @@ impl Rarity {
     /// Counts the distinct tokens of one list name.
     pub fn add_name(&mut self, tokens: &[Token]) {
         self.names += 1;
-        let mut seen_s: smallvec::SmallVec<[std::borrow::Cow<'_, str>; 8]> = smallvec::SmallVec::new();
+        let mut seen_s: smallvec::SmallVec<[std::borrow::Cow<'_, str>; 8]> =
+            smallvec::SmallVec::new();
         let mut seen_t: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
         for t in tokens {
             let k = t.rarity_key();
@@ -79,7 +80,12 @@ impl Rarity {
     /// Number of list names the token (or, for Arabic and other scripts, its skeleton)
     /// occurs in; Latin tokens add a share of their skeleton collisions.
     pub fn df(&self, t: &Token) -> f64 {
-        let skel = f64::from(self.df_skel.get(t.rarity_key().as_ref()).copied().unwrap_or(0));
+        let skel = f64::from(
+            self.df_skel
+                .get(t.rarity_key().as_ref())
+                .copied()
+                .unwrap_or(0),
+        );
         if text_keyed(t) {
             let text = f64::from(self.df_text.get(t.text()).copied().unwrap_or(0));
             text + SKELETON_SHARE * (skel - text).max(0.0)
@@ -105,7 +111,11 @@ impl TokenWeights for Rarity {
         match token.kind() {
             TokenKind::Name => {
                 let idf = self.idf_weight(self.df(token));
-                if self.names < SMALL_CORPUS { base.min(idf) } else { idf }
+                if self.names < SMALL_CORPUS {
+                    base.min(idf)
+                } else {
+                    idf
+                }
             }
             TokenKind::LegalForm => base.min(self.idf_weight(self.df(token))),
             TokenKind::Initial | TokenKind::Number => base,
@@ -116,7 +126,7 @@ impl TokenWeights for Rarity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use name_matching::{prepare, NameType};
+    use name_matching::{NameType, prepare};
 
     #[test]
     fn common_tokens_weigh_less_than_rare_ones() {
@@ -128,6 +138,10 @@ mod tests {
         let p = prepare("Mohammed Zarqawi", NameType::Person);
         let w: Vec<f64> = p.tokens().iter().map(|t| r.weight(t)).collect();
         assert!(w[0] < 0.4, "mohammed weighs {}", w[0]);
-        assert!((w[1] - 1.0).abs() < 1e-9, "an unseen surname weighs {}", w[1]);
+        assert!(
+            (w[1] - 1.0).abs() < 1e-9,
+            "an unseen surname weighs {}",
+            w[1]
+        );
     }
 }

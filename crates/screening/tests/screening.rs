@@ -2,17 +2,22 @@
 //! near misses, common tokens, weak aliases, schema filter, qualifiers, robustness, and
 //! snapshot-tested explanations.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use screening::{Config, Factor, Outcome, Query, ScreenError, Screener};
 use watchlist::{
-    BirthDate, CountryLink, CountryRelation, Document, Entity, Name, NameKind, PartialDate, Quality,
-    Schema, SourceKind, WatchList,
+    BirthDate, CountryLink, CountryRelation, Document, Entity, Name, NameKind, PartialDate,
+    Quality, Schema, SourceKind, WatchList,
 };
 
 fn entity(id: &str, schema: Schema, names: &[(&str, NameKind, Quality)]) -> Entity {
     Entity {
         id: id.to_string(),
         schema,
-        names: names.iter().map(|(v, k, q)| Name::new(*v, *k, *q)).collect(),
+        names: names
+            .iter()
+            .map(|(v, k, q)| Name::new(*v, *k, *q))
+            .collect(),
         birth_dates: vec![],
         birth_places: vec![],
         countries: vec![],
@@ -31,13 +36,20 @@ fn baghdadi() -> Entity {
         "un:QDi.299",
         Schema::Person,
         &[
-            ("IBRAHIM AWWAD IBRAHIM ALI AL-BADRI AL-SAMARRAI", NameKind::Primary, Quality::Strong),
+            (
+                "IBRAHIM AWWAD IBRAHIM ALI AL-BADRI AL-SAMARRAI",
+                NameKind::Primary,
+                Quality::Strong,
+            ),
             ("Abu Bakr al-Baghdadi", NameKind::Alias, Quality::Strong),
             ("Abu Du'a", NameKind::Alias, Quality::Weak),
         ],
     );
     e.birth_dates = vec![BirthDate::exact(PartialDate::year(1971))];
-    e.countries = vec![CountryLink { code: "IQ".into(), relation: CountryRelation::Nationality }];
+    e.countries = vec![CountryLink {
+        code: "IQ".into(),
+        relation: CountryRelation::Nationality,
+    }];
     e.documents = vec![Document {
         kind: "Passport".into(),
         number: "A1234567".into(),
@@ -53,9 +65,9 @@ fn lists() -> Vec<WatchList> {
     let mut entities = vec![baghdadi()];
     let given = ["Mohammed", "Ali", "Abdullah", "Ahmed", "Hassan"];
     let family = [
-        "Zarqawi", "Haqqani", "Rahmani", "Qureshi", "Mansour", "Khattab", "Tahir", "Jaber",
-        "Naji", "Fadl", "Sabri", "Hamdan", "Karimov", "Nuri", "Saleh", "Wahid", "Yasin",
-        "Zubair", "Darwish", "Othman",
+        "Zarqawi", "Haqqani", "Rahmani", "Qureshi", "Mansour", "Khattab", "Tahir", "Jaber", "Naji",
+        "Fadl", "Sabri", "Hamdan", "Karimov", "Zuhdi", "Saleh", "Wahid", "Yasin", "Zubair",
+        "Darwish", "Othman",
     ];
     for (i, f) in family.iter().enumerate() {
         for (j, g) in given.iter().enumerate() {
@@ -78,7 +90,11 @@ fn lists() -> Vec<WatchList> {
     entities.push(entity(
         "un:QDe.999",
         Schema::Organization,
-        &[("BAGHDADI TRADING COMPANY LIMITED", NameKind::Primary, Quality::Strong)],
+        &[(
+            "BAGHDADI TRADING COMPANY LIMITED",
+            NameKind::Primary,
+            Quality::Strong,
+        )],
     ));
     vec![WatchList {
         source: SourceKind::Un,
@@ -134,7 +150,9 @@ fn french_spelling_matches() {
 #[test]
 fn near_miss_with_other_given_names_is_not_a_match() {
     let s = screener();
-    let hits = s.screen(&Query::name("Khalid Yusuf al-Baghdadi")).expect("valid");
+    let hits = s
+        .screen(&Query::name("Khalid Yusuf al-Baghdadi"))
+        .expect("valid");
     assert!(hits.iter().all(|h| !h.is_match), "{hits:#?}");
 }
 
@@ -150,7 +168,12 @@ fn common_tokens_alone_do_not_match() {
 #[test]
 fn one_hit_per_entity_best_first() {
     let s = screener();
-    let hits = s.screen(&Query { limit: Some(50), ..Query::name("Mohammed Ali Zarqawi") }).expect("valid");
+    let hits = s
+        .screen(&Query {
+            limit: Some(50),
+            ..Query::name("Mohammed Ali Zarqawi")
+        })
+        .expect("valid");
     let mut ids: Vec<&str> = hits.iter().map(|h| h.entity_id.as_str()).collect();
     let n = ids.len();
     ids.sort();
@@ -166,7 +189,12 @@ fn weak_alias_counts_for_less() {
     let h = top(&s, &Query::name("Abu Du'a")).expect("a hit");
     assert_eq!(h.entity_id, "un:QDi.299");
     assert_eq!(h.explanation.name_quality, Quality::Weak);
-    let adj = h.explanation.adjustments.iter().find(|a| a.factor == Factor::NameQuality).expect("weak adjustment");
+    let adj = h
+        .explanation
+        .adjustments
+        .iter()
+        .find(|a| a.factor == Factor::NameQuality)
+        .expect("weak adjustment");
     assert!(adj.effect < 0.0);
     assert!(h.score < h.explanation.name_score);
 }
@@ -174,25 +202,55 @@ fn weak_alias_counts_for_less() {
 #[test]
 fn schema_filter_excludes_other_schemas() {
     let s = screener();
-    let q = Query { schema: Some(Schema::Organization), ..Query::name("Abu Bakr al-Baghdadi") };
+    let q = Query {
+        schema: Some(Schema::Organization),
+        ..Query::name("Abu Bakr al-Baghdadi")
+    };
     let hits = s.screen(&q).expect("valid");
-    assert!(hits.iter().all(|h| h.schema == Schema::Organization), "{hits:#?}");
+    assert!(
+        hits.iter().all(|h| h.schema == Schema::Organization),
+        "{hits:#?}"
+    );
 }
 
 #[test]
 fn birth_date_agreement_raises_and_disagreement_lowers() {
     let s = screener();
-    let base = top(&s, &Query::name("Abu Bakr al-Baghdadi")).expect("hit").score;
-    let same = top(&s, &Query { birth_date: Some("1971".into()), ..Query::name("Abu Bakr al-Baghdadi") })
-        .expect("hit");
+    let base = top(&s, &Query::name("Abu Bakr al-Baghdadi"))
+        .expect("hit")
+        .score;
+    let same = top(
+        &s,
+        &Query {
+            birth_date: Some("1971".into()),
+            ..Query::name("Abu Bakr al-Baghdadi")
+        },
+    )
+    .expect("hit");
     let other = s
-        .screen(&Query { birth_date: Some("1990-01-01".into()), ..Query::name("Abu Bakr al-Baghdadi") })
+        .screen(&Query {
+            birth_date: Some("1990-01-01".into()),
+            ..Query::name("Abu Bakr al-Baghdadi")
+        })
         .expect("valid");
     assert!(same.score >= base);
-    assert!(same.explanation.adjustments.iter().any(|a| a.factor == Factor::BirthDate && a.outcome == Outcome::Partial));
-    let o = other.iter().find(|h| h.entity_id == "un:QDi.299").expect("still a candidate");
+    assert!(
+        same.explanation
+            .adjustments
+            .iter()
+            .any(|a| a.factor == Factor::BirthDate && a.outcome == Outcome::Partial)
+    );
+    let o = other
+        .iter()
+        .find(|h| h.entity_id == "un:QDi.299")
+        .expect("still a candidate");
     assert!(o.score < base);
-    assert!(o.explanation.adjustments.iter().any(|a| a.factor == Factor::BirthDate && a.outcome == Outcome::Mismatch));
+    assert!(
+        o.explanation
+            .adjustments
+            .iter()
+            .any(|a| a.factor == Factor::BirthDate && a.outcome == Outcome::Mismatch)
+    );
 }
 
 #[test]
@@ -205,8 +263,14 @@ fn country_and_document_qualifiers_apply() {
     };
     let h = top(&s, &q).expect("hit");
     let f: Vec<Factor> = h.explanation.adjustments.iter().map(|a| a.factor).collect();
-    assert!(f.contains(&Factor::Country) && f.contains(&Factor::Document), "{f:?}");
-    let q = Query { country: Some("France".into()), ..Query::name("Abu Bakr al-Baghdadi") };
+    assert!(
+        f.contains(&Factor::Country) && f.contains(&Factor::Document),
+        "{f:?}"
+    );
+    let q = Query {
+        country: Some("France".into()),
+        ..Query::name("Abu Bakr al-Baghdadi")
+    };
     let h2 = top(&s, &q).expect("hit");
     assert!(h2.score < h.score);
 }
@@ -214,10 +278,20 @@ fn country_and_document_qualifiers_apply() {
 #[test]
 fn threshold_override_changes_match_flag_only() {
     let s = screener();
-    let h = top(&s, &Query { threshold: Some(1.0), ..Query::name("Abou Bakr el Baghdadi") }).expect("hit");
+    let h = top(
+        &s,
+        &Query {
+            threshold: Some(1.0),
+            ..Query::name("Abou Bakr el Baghdadi")
+        },
+    )
+    .expect("hit");
     assert!(!h.is_match || h.score >= 1.0);
     assert_eq!(
-        s.screen(&Query { threshold: Some(1.5), ..Query::name("x y") }),
+        s.screen(&Query {
+            threshold: Some(1.5),
+            ..Query::name("x y")
+        }),
         Err(ScreenError::InvalidThreshold(1.5))
     );
 }
@@ -235,14 +309,26 @@ fn bad_input_is_a_clear_error_or_empty_never_a_panic() {
     let s = screener();
     assert_eq!(s.screen(&Query::name("")), Err(ScreenError::EmptyName));
     assert_eq!(s.screen(&Query::name("   ")), Err(ScreenError::EmptyName));
-    assert!(matches!(s.screen(&Query::name("!!! --- ...")), Err(ScreenError::NoLetters(_))));
+    assert!(matches!(
+        s.screen(&Query::name("!!! --- ...")),
+        Err(ScreenError::NoLetters(_))
+    ));
     let long = "a".repeat(10_000);
-    assert!(matches!(s.screen(&Query::name(long)), Err(ScreenError::NameTooLong { len: 10_000, .. })));
+    assert!(matches!(
+        s.screen(&Query::name(long)),
+        Err(ScreenError::NameTooLong { len: 10_000, .. })
+    ));
     let long_words = "Baghdadi ".repeat(50);
     assert!(s.screen(&Query::name(long_words)).is_ok());
-    assert!(s.screen(&Query::name("Abu Bakr البغدادي Багдади 巴格达迪")).is_ok());
+    assert!(
+        s.screen(&Query::name("Abu Bakr البغدادي Багдади 巴格达迪"))
+            .is_ok()
+    );
     assert!(matches!(
-        s.screen(&Query { birth_date: Some("sometime".into()), ..Query::name("Abu Bakr") }),
+        s.screen(&Query {
+            birth_date: Some("sometime".into()),
+            ..Query::name("Abu Bakr")
+        }),
         Err(ScreenError::InvalidBirthDate(_))
     ));
     assert!(s.screen(&Query::name("\u{200f}\u{0640}\u{0640}")).is_err());
@@ -251,7 +337,10 @@ fn bad_input_is_a_clear_error_or_empty_never_a_panic() {
 #[test]
 fn entity_and_list_info_are_available() {
     let s = screener();
-    assert_eq!(s.entity("un:QDi.299").map(|e| e.caption()), Some("IBRAHIM AWWAD IBRAHIM ALI AL-BADRI AL-SAMARRAI"));
+    assert_eq!(
+        s.entity("un:QDi.299").map(|e| e.caption()),
+        Some("IBRAHIM AWWAD IBRAHIM ALI AL-BADRI AL-SAMARRAI")
+    );
     assert!(s.entity("un:nope").is_none());
     assert_eq!(s.lists().len(), 1);
     assert_eq!(s.lists()[0].entities, lists()[0].entities.len());

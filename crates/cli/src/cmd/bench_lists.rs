@@ -54,7 +54,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let lists = watchlist::source::embedded()?;
     let first = t.elapsed();
     let entities: usize = lists.iter().map(|l| l.entities.len()).sum();
-    let names: usize = lists.iter().map(|l| l.entities.iter().map(|e| e.names.len()).sum::<usize>()).sum();
+    let names: usize = lists
+        .iter()
+        .map(|l| l.entities.iter().map(|e| e.names.len()).sum::<usize>())
+        .sum();
     drop(lists);
 
     let mut load = Vec::with_capacity(runs);
@@ -93,15 +96,34 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("raqib bench lists: {} embedded lists, {} entities, {} names, {:.1} MB of list text", report.lists, report.entities, report.names, report.input_bytes as f64 / 1e6);
+        println!(
+            "raqib bench lists: {} embedded lists, {} entities, {} names, {:.1} MB of list text",
+            report.lists,
+            report.entities,
+            report.names,
+            report.input_bytes as f64 / 1e6
+        );
         println!("  first load            {:8.1} ms", report.first_load_ms);
-        println!("  load + validate       {:8.1} ms best, {:.1} ms median of {runs}", report.load_best_ms, report.load_median_ms);
-        println!("  baseline (unzstd+utf8){:8.1} ms best  -> load is {:.2}x the baseline", report.baseline_best_ms, report.ratio_load_to_baseline);
+        println!(
+            "  load + validate       {:8.1} ms best, {:.1} ms median of {runs}",
+            report.load_best_ms, report.load_median_ms
+        );
+        println!(
+            "  baseline (unzstd+utf8){:8.1} ms best  -> load is {:.2}x the baseline",
+            report.baseline_best_ms, report.ratio_load_to_baseline
+        );
         match report.peak_rss_mb {
             Some(p) => println!("  peak RSS (VmHWM)      {p:8.1} MB"),
             None => println!("  peak RSS              n/a (no /proc/self/status)"),
         }
-        println!("  targets: < 1000 ms, < 300 MB -> {}", if report.within_targets { "met" } else { "NOT met" });
+        println!(
+            "  targets: < 1000 ms, < 300 MB -> {}",
+            if report.within_targets {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
     }
     Ok(())
 }
@@ -125,7 +147,10 @@ fn baseline_pass() -> anyhow::Result<usize> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().map_err(|_| anyhow::anyhow!("baseline thread panicked"))?)
+            .map(|h| {
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("baseline thread panicked"))?
+            })
             .sum::<anyhow::Result<usize>>()
     })?;
     Ok(total)

@@ -63,7 +63,8 @@ struct Report {
 }
 
 fn read_queries(path: &PathBuf) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let first = text.trim_start().chars().next();
     let mut out = Vec::new();
     if first == Some('{') {
@@ -73,9 +74,16 @@ fn read_queries(path: &PathBuf) -> anyhow::Result<Vec<String>> {
                 out.push(n.to_string());
             }
         }
-    } else if text.lines().next().is_some_and(|h| h.split(',').any(|c| c.trim().eq_ignore_ascii_case("name"))) {
+    } else if text
+        .lines()
+        .next()
+        .is_some_and(|h| h.split(',').any(|c| c.trim().eq_ignore_ascii_case("name")))
+    {
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
-        let col = rdr.headers()?.iter().position(|h| h.trim().eq_ignore_ascii_case("name"));
+        let col = rdr
+            .headers()?
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case("name"));
         for rec in rdr.records() {
             let rec = rec?;
             if let Some(n) = col.and_then(|c| rec.get(c)) {
@@ -83,7 +91,12 @@ fn read_queries(path: &PathBuf) -> anyhow::Result<Vec<String>> {
             }
         }
     } else {
-        out = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        out = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
     }
     Ok(out)
 }
@@ -103,8 +116,13 @@ fn derived_queries(s: &Screener) -> Vec<String> {
         };
         out.push(q);
     }
-    const FIRST: [&str; 10] = ["John", "Maria", "Peter", "Aisha", "Chen", "Olga", "Kwame", "Sofia", "Ahmed", "Lucas"];
-    const LAST: [&str; 10] = ["Miller", "Garcia", "Novak", "Okafor", "Tanaka", "Schmidt", "Rossi", "Dubois", "Hansen", "Kowalski"];
+    const FIRST: [&str; 10] = [
+        "John", "Maria", "Peter", "Aisha", "Chen", "Olga", "Kwame", "Sofia", "Ahmed", "Lucas",
+    ];
+    const LAST: [&str; 10] = [
+        "Miller", "Garcia", "Novak", "Okafor", "Tanaka", "Schmidt", "Rossi", "Dubois", "Hansen",
+        "Kowalski",
+    ];
     for (i, f) in FIRST.iter().enumerate() {
         for l in LAST.iter().skip(i % 3) {
             out.push(format!("{f} {l}"));
@@ -160,7 +178,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     lat.sort_unstable();
 
     // Batch throughput on all cores.
-    let batch: Vec<Query> = queries.iter().cycle().take(args.batch.max(queries.len())).cloned().collect();
+    let batch: Vec<Query> = queries
+        .iter()
+        .cycle()
+        .take(args.batch.max(queries.len()))
+        .cloned()
+        .collect();
     let tb = Instant::now();
     let res = screener.screen_many(&batch);
     let batch_time = tb.elapsed();
@@ -192,7 +215,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         load_ms: load.as_secs_f64() * 1e3,
         build_ms: build.as_secs_f64() * 1e3,
         queries: queries.len(),
-        threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        threads: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         batch_queries: batch.len(),
         batch_qps: batch.len() as f64 / batch_time.as_secs_f64(),
         single_thread_qps: single_qps,
@@ -210,13 +235,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     println!("screening benchmark ({} threads)", r.threads);
-    println!("  lists: {} entities, {} names indexed, {} keys, {} postings", r.entities, r.names_indexed, r.index_keys, r.postings);
+    println!(
+        "  lists: {} entities, {} names indexed, {} keys, {} postings",
+        r.entities, r.names_indexed, r.index_keys, r.postings
+    );
     println!("  load lists        {:>10.1} ms", r.load_ms);
     println!("  build index       {:>10.1} ms", r.build_ms);
-    println!("  single query      p50 {:.1} us, p99 {:.1} us, max {:.1} us ({} queries, 1 thread: {:.0} q/s)", r.latency_p50_us, r.latency_p99_us, r.latency_max_us, r.queries, r.single_thread_qps);
-    println!("  batch             {:>10.0} queries/s ({} queries, all cores)", r.batch_qps, r.batch_queries);
-    println!("  brute force JW    {:>10.1} queries/s (p50 {:.0} us, {} queries x {} names, 1 thread)", r.baseline_qps, r.baseline_p50_us, r.baseline_queries, bf.len());
-    println!("  speed-up vs brute force (1 thread): {:.0}x", r.speedup_single_thread);
+    println!(
+        "  single query      p50 {:.1} us, p99 {:.1} us, max {:.1} us ({} queries, 1 thread: {:.0} q/s)",
+        r.latency_p50_us, r.latency_p99_us, r.latency_max_us, r.queries, r.single_thread_qps
+    );
+    println!(
+        "  batch             {:>10.0} queries/s ({} queries, all cores)",
+        r.batch_qps, r.batch_queries
+    );
+    println!(
+        "  brute force JW    {:>10.1} queries/s (p50 {:.0} us, {} queries x {} names, 1 thread)",
+        r.baseline_qps,
+        r.baseline_p50_us,
+        r.baseline_queries,
+        bf.len()
+    );
+    println!(
+        "  speed-up vs brute force (1 thread): {:.0}x",
+        r.speedup_single_thread
+    );
     if let Some(m) = r.peak_rss_mb {
         println!("  peak RSS (VmHWM)  {m:>10.1} MB");
     }

@@ -90,7 +90,11 @@ impl Outcome {
     }
     /// Top score of any hit that is not expected.
     fn best_wrong(&self) -> Option<f64> {
-        self.hits.iter().filter(|h| !h.2).map(|h| h.1).fold(None, |a, s| Some(a.map_or(s, |a: f64| a.max(s))))
+        self.hits
+            .iter()
+            .filter(|h| !h.2)
+            .map(|h| h.1)
+            .fold(None, |a, s| Some(a.map_or(s, |a: f64| a.max(s))))
     }
 }
 
@@ -143,7 +147,11 @@ struct Report {
 
 fn norm_name(s: &str) -> String {
     let p = name_matching::prepare(s, NameType::Other);
-    p.tokens().iter().map(|t| t.text()).collect::<Vec<_>>().join(" ")
+    p.tokens()
+        .iter()
+        .map(|t| t.text())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn script_of(s: &str) -> Option<Script> {
@@ -158,7 +166,10 @@ fn script_of(s: &str) -> Option<Script> {
 }
 
 /// Applies the dataset's removals; returns (requested, applied, unmatched).
-fn apply_removals(lists: &mut [WatchList], queries: &[LabelledQuery]) -> anyhow::Result<(usize, usize, usize)> {
+fn apply_removals(
+    lists: &mut [WatchList],
+    queries: &[LabelledQuery],
+) -> anyhow::Result<(usize, usize, usize)> {
     let mut names: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut scripts: HashMap<&str, HashSet<Script>> = HashMap::new();
     let mut requested = 0;
@@ -169,7 +180,8 @@ fn apply_removals(lists: &mut [WatchList], queries: &[LabelledQuery]) -> anyhow:
                 names.entry(id.as_str()).or_default().insert(norm_name(n));
             }
             for s in &q.remove_scripts {
-                let sc = script_of(s).with_context(|| format!("query {}: unknown script {s:?}", q.id))?;
+                let sc = script_of(s)
+                    .with_context(|| format!("query {}: unknown script {s:?}", q.id))?;
                 scripts.entry(id.as_str()).or_default().insert(sc);
             }
         }
@@ -201,7 +213,14 @@ fn apply_removals(lists: &mut [WatchList], queries: &[LabelledQuery]) -> anyhow:
             applied += before - e.names.len();
         }
     }
-    let unmatched = names.iter().map(|(id, set)| set.iter().filter(|k| !hit.contains(&(id.to_string(), (*k).clone()))).count()).sum::<usize>();
+    let unmatched = names
+        .iter()
+        .map(|(id, set)| {
+            set.iter()
+                .filter(|k| !hit.contains(&(id.to_string(), (*k).clone())))
+                .count()
+        })
+        .sum::<usize>();
     Ok((requested, applied, unmatched))
 }
 
@@ -213,8 +232,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if line.trim().is_empty() {
             continue;
         }
-        let q: LabelledQuery = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a labelled query", args.queries.display(), i + 1))?;
+        let q: LabelledQuery = serde_json::from_str(line).with_context(|| {
+            format!("{}:{}: not a labelled query", args.queries.display(), i + 1)
+        })?;
         queries.push(q);
     }
     if queries.is_empty() {
@@ -253,9 +273,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let o = Outcome {
             positive: !q.expected.is_empty(),
             category: q.category.clone().unwrap_or_else(|| {
-                if q.expected.is_empty() { "negative".into() } else { "positive".into() }
+                if q.expected.is_empty() {
+                    "negative".into()
+                } else {
+                    "positive".into()
+                }
             }),
-            hits: hits.iter().map(|h| (h.entity_id.clone(), h.score, expected.contains(h.entity_id.as_str()))).collect(),
+            hits: hits
+                .iter()
+                .map(|h| {
+                    (
+                        h.entity_id.clone(),
+                        h.score,
+                        expected.contains(h.entity_id.as_str()),
+                    )
+                })
+                .collect(),
             error,
         };
         let ok = if o.positive {
@@ -287,7 +320,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))?;
     }
 
-    let report = build_report(&args, &outcomes, threshold, cutoff, (requested, applied, unmatched));
+    let report = build_report(
+        &args,
+        &outcomes,
+        threshold,
+        cutoff,
+        (requested, applied, unmatched),
+    );
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -305,7 +344,13 @@ struct Counts {
 }
 
 fn counts(outcomes: &[Outcome], t: f64) -> Counts {
-    let mut c = Counts { tp: 0, wrong: 0, pos: 0, fp_neg: 0, neg: 0 };
+    let mut c = Counts {
+        tp: 0,
+        wrong: 0,
+        pos: 0,
+        fp_neg: 0,
+        neg: 0,
+    };
     for o in outcomes {
         if o.positive {
             c.pos += 1;
@@ -325,47 +370,79 @@ fn counts(outcomes: &[Outcome], t: f64) -> Counts {
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { (a as f64 / b as f64 * 10_000.0).round() / 10_000.0 }
+    if b == 0 {
+        0.0
+    } else {
+        (a as f64 / b as f64 * 10_000.0).round() / 10_000.0
+    }
 }
 
 fn prf(c: &Counts) -> (f64, f64, f64) {
     let fp = c.wrong + c.fp_neg;
     let p = ratio(c.tp, c.tp + fp);
     let r = ratio(c.tp, c.pos);
-    let f = if p + r == 0.0 { 0.0 } else { ((2.0 * p * r / (p + r)) * 10_000.0).round() / 10_000.0 };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        ((2.0 * p * r / (p + r)) * 10_000.0).round() / 10_000.0
+    };
     (p, r, f)
 }
 
-fn build_report(args: &Args, outcomes: &[Outcome], threshold: f64, cutoff: f64, rem: (usize, usize, usize)) -> Report {
+fn build_report(
+    args: &Args,
+    outcomes: &[Outcome],
+    threshold: f64,
+    cutoff: f64,
+    rem: (usize, usize, usize),
+) -> Report {
     let mut by_cat: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
     for o in outcomes {
         by_cat.entry(o.category.as_str()).or_default().push(o);
     }
     let mut categories = Vec::new();
     for (cat, os) in &by_cat {
-        let mut r = CategoryReport { category: cat.to_string(), queries: os.len(), ..CategoryReport::default() };
+        let mut r = CategoryReport {
+            category: cat.to_string(),
+            queries: os.len(),
+            ..CategoryReport::default()
+        };
         r.errors = os.iter().filter(|o| o.error.is_some()).count();
         let pos: Vec<&&Outcome> = os.iter().filter(|o| o.positive).collect();
         let neg: Vec<&&Outcome> = os.iter().filter(|o| !o.positive).collect();
         if !pos.is_empty() {
             let r1 = pos.iter().filter(|o| o.correct_at(threshold)).count();
-            let r5 = pos.iter().filter(|o| o.expected().is_some_and(|(r, _)| r <= 5)).count();
+            let r5 = pos
+                .iter()
+                .filter(|o| o.expected().is_some_and(|(r, _)| r <= 5))
+                .count();
             let wrong = pos
                 .iter()
-                .filter(|o| !o.correct_at(threshold) && o.best_wrong().is_some_and(|s| s >= threshold))
+                .filter(|o| {
+                    !o.correct_at(threshold) && o.best_wrong().is_some_and(|s| s >= threshold)
+                })
                 .count();
-            let ranks: Vec<usize> = pos.iter().filter_map(|o| o.expected().map(|(r, _)| r)).collect();
+            let ranks: Vec<usize> = pos
+                .iter()
+                .filter_map(|o| o.expected().map(|(r, _)| r))
+                .collect();
             r.recall_at_1 = Some(ratio(r1, pos.len()));
             r.recall_at_5 = Some(ratio(r5, pos.len()));
             r.wrong_match_rate = Some(ratio(wrong, pos.len()));
             r.mean_rank = if ranks.is_empty() {
                 None
             } else {
-                Some((ranks.iter().sum::<usize>() as f64 / ranks.len() as f64 * 1000.0).round() / 1000.0)
+                Some(
+                    (ranks.iter().sum::<usize>() as f64 / ranks.len() as f64 * 1000.0).round()
+                        / 1000.0,
+                )
             };
         }
         if !neg.is_empty() {
-            let fp = neg.iter().filter(|o| o.hits.first().is_some_and(|h| h.1 >= threshold)).count();
+            let fp = neg
+                .iter()
+                .filter(|o| o.hits.first().is_some_and(|h| h.1 >= threshold))
+                .count();
             r.false_positive_rate = Some(ratio(fp, neg.len()));
         }
         categories.push(r);
@@ -409,12 +486,18 @@ fn opt(x: Option<f64>) -> String {
 }
 
 fn print_report(r: &Report) {
-    println!("screening eval: {} (threshold {:.2}, cutoff {:.2})", r.queries_file, r.threshold, r.cutoff);
+    println!(
+        "screening eval: {} (threshold {:.2}, cutoff {:.2})",
+        r.queries_file, r.threshold, r.cutoff
+    );
     println!(
         "held-out names: {} requested, {} list names removed, {} requests matched no list name",
         r.removals_requested, r.removals_applied, r.removals_unmatched
     );
-    println!("{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}", "category", "queries", "recall@1", "recall@5", "mean_rank", "wrong", "fp_rate", "errors");
+    println!(
+        "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
+        "category", "queries", "recall@1", "recall@5", "mean_rank", "wrong", "fp_rate", "errors"
+    );
     for c in &r.categories {
         println!(
             "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
@@ -433,8 +516,14 @@ fn print_report(r: &Report) {
         r.positives, r.negatives, r.precision, r.recall, r.f1, r.false_positive_rate
     );
     println!("threshold sweep:");
-    println!("{:>9} {:>9} {:>9} {:>9} {:>9}", "threshold", "recall@1", "fp_rate", "precision", "F1");
+    println!(
+        "{:>9} {:>9} {:>9} {:>9} {:>9}",
+        "threshold", "recall@1", "fp_rate", "precision", "F1"
+    );
     for s in &r.sweep {
-        println!("{:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}", s.threshold, s.recall_at_1, s.false_positive_rate, s.precision, s.f1);
+        println!(
+            "{:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
+            s.threshold, s.recall_at_1, s.false_positive_rate, s.precision, s.f1
+        );
     }
 }

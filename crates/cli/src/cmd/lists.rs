@@ -84,11 +84,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (lists, origin) = if args.paths.is_empty() {
         load_default_lists(&watchlist::source::default_data_dir())?
     } else {
-        (watchlist::source::load_paths(&args.paths)?, ListOrigin::Paths)
+        (
+            watchlist::source::load_paths(&args.paths)?,
+            ListOrigin::Paths,
+        )
     };
     let (loaded_from, data_dir, version) = match &origin {
         ListOrigin::Paths => ("paths", None, None),
-        ListOrigin::DataDir { dir, version } => ("data_dir", Some(dir.display().to_string()), Some(version.clone())),
+        ListOrigin::DataDir { dir, version } => (
+            "data_dir",
+            Some(dir.display().to_string()),
+            Some(version.clone()),
+        ),
         ListOrigin::Embedded => ("embedded", None, None),
     };
     if args.json {
@@ -116,15 +123,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
     } else if lists.iter().any(|l| !l.warnings.is_empty()) {
-        println!("\nSome records were skipped or repaired; `raqib lists --warnings` shows each one.");
+        println!(
+            "\nSome records were skipped or repaired; `raqib lists --warnings` shows each one."
+        );
     }
     Ok(())
 }
 
 fn print_table(lists: &[WatchList]) {
     let header = [
-        "SOURCE", "PUBLISHED", "ENTITIES", "PERSON", "ORG", "VESSEL", "AIRCRAFT", "NAMES", "STRONG AKA",
-        "WEAK AKA", "FKA", "ORIG SCRIPT", "WARNINGS", "ORIGIN",
+        "SOURCE",
+        "PUBLISHED",
+        "ENTITIES",
+        "PERSON",
+        "ORG",
+        "VESSEL",
+        "AIRCRAFT",
+        "NAMES",
+        "STRONG AKA",
+        "WEAK AKA",
+        "FKA",
+        "ORIG SCRIPT",
+        "WARNINGS",
+        "ORIGIN",
     ];
     let rows: Vec<Vec<String>> = lists
         .iter()
@@ -215,14 +236,22 @@ fn update(u: UpdateArgs) -> anyhow::Result<()> {
         }
     }
     let from_label = u.from.join(" ");
-    let mode = if u.replace_all { UpdateMode::ReplaceAll } else { UpdateMode::ReplaceSources };
+    let mode = if u.replace_all {
+        UpdateMode::ReplaceAll
+    } else {
+        UpdateMode::ReplaceSources
+    };
     let installed = store.update(&from_label, &files, mode).map_err(|e| {
         anyhow::anyhow!("{e}\nThe lists were NOT updated; the current lists stay in place.")
     })?;
     let report = UpdateReport {
         data_dir: u.data_dir.display().to_string(),
         version: installed.manifest.version.clone(),
-        replaced: installed.replaced.iter().map(|s| s.as_str().to_owned()).collect(),
+        replaced: installed
+            .replaced
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
         files: installed.manifest.files.clone(),
         kept: installed.manifest.kept.clone(),
         lists: installed.manifest.lists.clone(),
@@ -244,18 +273,29 @@ fn update(u: UpdateArgs) -> anyhow::Result<()> {
 
 fn file_name_of(url_or_path: &str) -> String {
     let no_query = url_or_path.split(['?', '#']).next().unwrap_or(url_or_path);
-    no_query.trim_end_matches('/').rsplit(['/', '\\']).next().unwrap_or(no_query).to_owned()
+    no_query
+        .trim_end_matches('/')
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(no_query)
+        .to_owned()
 }
 
 /// Largest file accepted from the network (official files are under 30 MB).
 const MAX_DOWNLOAD: u64 = 512 * 1024 * 1024;
 
 fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder().timeout_global(Some(timeout)).build().into()
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
 }
 
 fn get(agent: &ureq::Agent, url: &str) -> anyhow::Result<Vec<u8>> {
-    let mut resp = agent.get(url).call().with_context(|| format!("downloading {url}"))?;
+    let mut resp = agent
+        .get(url)
+        .call()
+        .with_context(|| format!("downloading {url}"))?;
     resp.body_mut()
         .with_config()
         .limit(MAX_DOWNLOAD)
@@ -280,7 +320,10 @@ fn download(url: &str, timeout: Duration) -> anyhow::Result<Vec<(String, Vec<u8>
         if link.contains("://") || link.starts_with('/') || name.starts_with('.') {
             continue;
         }
-        if [".xml", ".csv", ".json", ".jsonl", ".ndjson"].iter().any(|e| base.ends_with(e)) {
+        if [".xml", ".csv", ".json", ".jsonl", ".ndjson"]
+            .iter()
+            .any(|e| base.ends_with(e))
+        {
             let full = format!("{url}{link}");
             out.push((name, get(&agent, &full)?));
         }
@@ -318,12 +361,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;

@@ -16,8 +16,8 @@ use monitoring::{Alert, AlertStatus, Engine, ListedMatch, NameScreener, Rejected
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Input file; for amlsim, the AMLSim output directory or its transactions.csv.
-    #[arg(long)]
-    pub input: PathBuf,
+    #[arg(long, required_unless_present = "print_default_rules")]
+    pub input: Option<PathBuf>,
     /// Input format (default: guessed from the path: directory or AMLSim header -> amlsim,
     /// .jsonl/.ndjson -> jsonl, .xml -> pacs008; csv needs --mapping).
     #[arg(long)]
@@ -26,8 +26,8 @@ pub struct Args {
     #[arg(long)]
     pub rules: Option<PathBuf>,
     /// Where to write alerts, one JSON object per line.
-    #[arg(long)]
-    pub alerts: PathBuf,
+    #[arg(long, required_unless_present = "print_default_rules")]
+    pub alerts: Option<PathBuf>,
     /// Column mapping (TOML) for --format csv.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long)]
     pub emit_open: bool,
     /// Print the default rules pack and exit.
-    #[arg(long, conflicts_with_all = ["input"])]
+    #[arg(long)]
     pub print_default_rules: bool,
     /// No progress bar.
     #[arg(long)]
@@ -204,11 +204,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let rules = load_rules(args.rules.as_deref())?;
-    let (path, fmt, accounts) = resolve_input(
-        &args.input,
-        args.format.as_deref(),
-        args.accounts.as_deref(),
-    )?;
+    let (Some(input), Some(alerts_path)) = (args.input.as_deref(), args.alerts.as_deref()) else {
+        bail!("--input and --alerts are required");
+    };
+    let (path, fmt, accounts) =
+        resolve_input(input, args.format.as_deref(), args.accounts.as_deref())?;
     let file = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let pb = if args.quiet {
@@ -243,8 +243,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.mapping.as_deref(),
         &mut rejected_input,
     )?;
-    let out = File::create(&args.alerts)
-        .with_context(|| format!("creating {}", args.alerts.display()))?;
+    let out =
+        File::create(alerts_path).with_context(|| format!("creating {}", alerts_path.display()))?;
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let mut rej_w = match &args.rejected {
         Some(p) => Some(BufWriter::new(
@@ -261,7 +261,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         rej_w.as_mut().map(|w| w as &mut dyn Write),
     )?;
     w.flush()
-        .with_context(|| format!("writing {}", args.alerts.display()))?;
+        .with_context(|| format!("writing {}", alerts_path.display()))?;
     pb.finish_and_clear();
     if let Some(rw) = rej_w.as_mut() {
         for r in engine.rejections() {
@@ -272,7 +272,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print_summary(
         &summary,
         &path,
-        &args.alerts,
+        alerts_path,
         &rejected_input,
         engine.rejections(),
     );

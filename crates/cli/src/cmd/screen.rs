@@ -101,8 +101,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn parse_schema(s: &str) -> anyhow::Result<Schema> {
-    Schema::parse(s)
-        .with_context(|| format!("unknown schema {s:?}: expected Person, Organization, Vessel or Aircraft"))
+    Schema::parse(s).with_context(|| {
+        format!("unknown schema {s:?}: expected Person, Organization, Vessel or Aircraft")
+    })
 }
 
 #[derive(Serialize)]
@@ -113,15 +114,25 @@ struct SingleOutput<'a> {
 }
 
 fn single(screener: &Screener, query: &Query, json: bool) -> anyhow::Result<()> {
-    let hits = screener.screen(query).map_err(|e| anyhow::anyhow!("cannot screen {:?}: {e}", query.name))?;
+    let hits = screener
+        .screen(query)
+        .map_err(|e| anyhow::anyhow!("cannot screen {:?}: {e}", query.name))?;
     let threshold = query.threshold.unwrap_or(screener.config().threshold);
     if json {
-        let out = SingleOutput { query, threshold, matches: &hits };
+        let out = SingleOutput {
+            query,
+            threshold,
+            matches: &hits,
+        };
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     if hits.is_empty() {
-        println!("no candidates at or above {:.2} for {:?}", screener.config().cutoff, query.name);
+        println!(
+            "no candidates at or above {:.2} for {:?}",
+            screener.config().cutoff,
+            query.name
+        );
         return Ok(());
     }
     for (i, h) in hits.iter().enumerate() {
@@ -137,26 +148,57 @@ fn single(screener: &Screener, query: &Query, json: bool) -> anyhow::Result<()> 
         );
         print_explanation(h);
     }
-    println!("(threshold {threshold:.2}; candidates down to {:.2})", screener.config().cutoff);
+    println!(
+        "(threshold {threshold:.2}; candidates down to {:.2})",
+        screener.config().cutoff
+    );
     Ok(())
 }
 
 fn print_explanation(h: &Hit) {
     let e = &h.explanation;
-    let kind = serde_json::to_value(e.name_kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    let quality =
-        serde_json::to_value(e.name_quality).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    println!("   matched {:?} ({kind}, {quality}) name score {:.3}{}", e.matched_name, e.name_score,
-        if e.reordered { ", tokens reordered" } else { "" });
+    let kind = serde_json::to_value(e.name_kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let quality = serde_json::to_value(e.name_quality)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    println!(
+        "   matched {:?} ({kind}, {quality}) name score {:.3}{}",
+        e.matched_name,
+        e.name_score,
+        if e.reordered {
+            ", tokens reordered"
+        } else {
+            ""
+        }
+    );
     for a in &e.aligned {
-        println!("     {} = {}  {} {:.2} (w {:.2})", a.query_token, a.list_token, a.how.label(), a.score, a.weight);
+        println!(
+            "     {} = {}  {} {:.2} (w {:.2})",
+            a.query_token,
+            a.list_token,
+            a.how.label(),
+            a.score,
+            a.weight
+        );
     }
     if !e.unmatched_query.is_empty() {
-        let u: Vec<String> = e.unmatched_query.iter().map(|u| format!("{} (w {:.2})", u.token, u.weight)).collect();
+        let u: Vec<String> = e
+            .unmatched_query
+            .iter()
+            .map(|u| format!("{} (w {:.2})", u.token, u.weight))
+            .collect();
         println!("     unmatched in query: {}", u.join(", "));
     }
     if !e.unmatched_list.is_empty() {
-        let u: Vec<String> = e.unmatched_list.iter().map(|u| format!("{} (w {:.2})", u.token, u.weight)).collect();
+        let u: Vec<String> = e
+            .unmatched_list
+            .iter()
+            .map(|u| format!("{} (w {:.2})", u.token, u.weight))
+            .collect();
         println!("     unmatched in list:  {}", u.join(", "));
     }
     for n in &e.notes {
@@ -185,18 +227,23 @@ struct OutLine<'a> {
 fn batch(screener: &Screener, input: &Path, output: &Path) -> anyhow::Result<()> {
     let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
     let rows = read_rows(&bytes);
-    let file = std::fs::File::create(output).with_context(|| format!("creating {}", output.display()))?;
+    let file =
+        std::fs::File::create(output).with_context(|| format!("creating {}", output.display()))?;
     let mut out = BufWriter::new(file);
     let pb = indicatif::ProgressBar::new(rows.len() as u64);
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} queries ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} queries ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let mut errors = 0usize;
     let mut matched = 0usize;
     for chunk in rows.chunks(4096) {
-        let queries: Vec<Query> =
-            chunk.iter().map(|r| r.query.clone().unwrap_or_default()).collect();
+        let queries: Vec<Query> = chunk
+            .iter()
+            .map(|r| r.query.clone().unwrap_or_default())
+            .collect();
         let results = screener.screen_many(&queries);
         for (row, res) in chunk.iter().zip(results) {
             let (err, hits) = match (&row.query, res) {
@@ -211,13 +258,18 @@ fn batch(screener: &Screener, input: &Path, output: &Path) -> anyhow::Result<()>
             if hits.first().is_some_and(|h| h.is_match) {
                 matched += 1;
             }
-            let line = OutLine { id: &row.id, error: err.as_deref(), matches: &hits };
+            let line = OutLine {
+                id: &row.id,
+                error: err.as_deref(),
+                matches: &hits,
+            };
             serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;
         }
         pb.inc(chunk.len() as u64);
     }
-    out.flush().with_context(|| format!("writing {}", output.display()))?;
+    out.flush()
+        .with_context(|| format!("writing {}", output.display()))?;
     pb.finish_and_clear();
     eprintln!(
         "screened {} rows from {}: {matched} with a match, {errors} rows with errors; results in {}",
@@ -233,7 +285,11 @@ fn batch(screener: &Screener, input: &Path, output: &Path) -> anyhow::Result<()>
 fn read_rows(bytes: &[u8]) -> Vec<Row> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if first == Some(b'{') { read_jsonl(bytes) } else { read_csv(bytes) }
+    if first == Some(b'{') {
+        read_jsonl(bytes)
+    } else {
+        read_csv(bytes)
+    }
 }
 
 fn opt_str(v: Option<&serde_json::Value>) -> Option<String> {
@@ -261,7 +317,15 @@ fn make_query(
         })?),
         None => None,
     };
-    Ok(Query { name, schema, birth_date, country, document, threshold: None, limit: None })
+    Ok(Query {
+        name,
+        schema,
+        birth_date,
+        country,
+        document,
+        threshold: None,
+        limit: None,
+    })
 }
 
 fn read_jsonl(bytes: &[u8]) -> Vec<Row> {
@@ -276,18 +340,30 @@ fn read_jsonl(bytes: &[u8]) -> Vec<Row> {
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t,
             Err(e) => {
-                rows.push(Row { line, id: fallback_id, query: Err(format!("invalid UTF-8: {e}")) });
+                rows.push(Row {
+                    line,
+                    id: fallback_id,
+                    query: Err(format!("invalid UTF-8: {e}")),
+                });
                 continue;
             }
         };
         let v: serde_json::Value = match serde_json::from_str(text) {
             Ok(v @ serde_json::Value::Object(_)) => v,
             Ok(_) => {
-                rows.push(Row { line, id: fallback_id, query: Err("not a JSON object".into()) });
+                rows.push(Row {
+                    line,
+                    id: fallback_id,
+                    query: Err("not a JSON object".into()),
+                });
                 continue;
             }
             Err(e) => {
-                rows.push(Row { line, id: fallback_id, query: Err(format!("invalid JSON: {e}")) });
+                rows.push(Row {
+                    line,
+                    id: fallback_id,
+                    query: Err(format!("invalid JSON: {e}")),
+                });
                 continue;
             }
         };
@@ -309,22 +385,41 @@ fn read_jsonl(bytes: &[u8]) -> Vec<Row> {
 
 fn read_csv(bytes: &[u8]) -> Vec<Row> {
     let mut rows = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(bytes);
     let headers: Vec<String> = match rdr.byte_headers() {
-        Ok(h) => h.iter().map(|f| String::from_utf8_lossy(f).trim().to_ascii_lowercase()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_ascii_lowercase())
+            .collect(),
         Err(e) => {
-            rows.push(Row { line: 1, id: "line:1".into(), query: Err(format!("unreadable CSV header: {e}")) });
+            rows.push(Row {
+                line: 1,
+                id: "line:1".into(),
+                query: Err(format!("unreadable CSV header: {e}")),
+            });
             return rows;
         }
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let (c_id, c_name, c_schema, c_dob, c_country, c_doc) =
-        (col("id"), col("name"), col("schema"), col("birth_date"), col("country"), col("document"));
+    let (c_id, c_name, c_schema, c_dob, c_country, c_doc) = (
+        col("id"),
+        col("name"),
+        col("schema"),
+        col("birth_date"),
+        col("country"),
+        col("document"),
+    );
     if c_name.is_none() {
         rows.push(Row {
             line: 1,
             id: "line:1".into(),
-            query: Err(format!("the CSV header has no `name` column (columns: {})", headers.join(", "))),
+            query: Err(format!(
+                "the CSV header has no `name` column (columns: {})",
+                headers.join(", ")
+            )),
         });
         return rows;
     }
@@ -338,14 +433,21 @@ fn read_csv(bytes: &[u8]) -> Vec<Row> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(line_hint);
-                rows.push(Row { line, id: format!("line:{line}").into(), query: Err(format!("bad CSV row: {e}")) });
+                rows.push(Row {
+                    line,
+                    id: format!("line:{line}").into(),
+                    query: Err(format!("bad CSV row: {e}")),
+                });
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
                 continue;
             }
         }
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(line_hint);
+        let line = rec
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(line_hint);
         let mut bad = None;
         let mut field = |c: Option<usize>| -> Option<String> {
             let raw = rec.get(c?)?;
@@ -371,7 +473,11 @@ fn read_csv(bytes: &[u8]) -> Vec<Row> {
             Some(e) => Err(e),
             None => make_query(name, schema, dob, country, doc),
         };
-        rows.push(Row { line, id: id_value, query });
+        rows.push(Row {
+            line,
+            id: id_value,
+            query,
+        });
     }
     rows
 }

@@ -27,6 +27,9 @@ use crate::state::{AcctId, Seq};
 /// transaction expensive.
 const MAX_VISITS: usize = 4096;
 
+/// origin -> [(intermediary, first-hop edge, second-hop edge)]
+type ByOrigin = Vec<(AcctId, Vec<(AcctId, Seq, Seq)>)>;
+
 /// Evaluates the pattern with `bene` as the gathering account.
 pub fn detect(ctx: &Ctx<'_>, bene: AcctId) -> Option<Finding> {
     let r = &ctx.rules.scatter_gather;
@@ -40,7 +43,7 @@ pub fn detect(ctx: &Ctx<'_>, bene: AcctId) -> Option<Finding> {
     let now = ctx.now();
     let from = now - days(r.window_days);
     // origin -> [(intermediary, first-hop edge, second-hop edge)]
-    let mut by_origin: Vec<(AcctId, Vec<(AcctId, Seq, Seq)>)> = Vec::new();
+    let mut by_origin: ByOrigin = Vec::new();
     let mut visits = 0usize;
     let mut mids_seen: Vec<AcctId> = Vec::new();
     for (s2, e2) in ctx.store.ins_since(bene, from) {

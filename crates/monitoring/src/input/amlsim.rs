@@ -254,7 +254,7 @@ impl<R: std::io::Read> Iterator for AmlsimReader<R> {
                 record: format!(
                     "transactions.csv line {}: {}",
                     self.line,
-                    excerpt(&String::from_utf8_lossy(&self.rec.as_slice().to_vec()))
+                    excerpt(&String::from_utf8_lossy(self.rec.as_slice()))
                 ),
                 reason,
             })),

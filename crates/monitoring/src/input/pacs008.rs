@@ -342,14 +342,14 @@ impl<R: BufRead> Iterator for Pacs008Reader<R> {
                     self.store_text();
                     self.text.clear();
                     self.path.pop();
-                    if name == "CdtTrfTxInf" {
-                        if let Some(t) = self.cur.take() {
-                            let n = self.n;
-                            return Some(self.finish_tx(t).map_err(|reason| Rejected {
-                                record: format!("pacs.008 CdtTrfTxInf #{n}"),
-                                reason,
-                            }));
-                        }
+                    if name == "CdtTrfTxInf"
+                        && let Some(t) = self.cur.take()
+                    {
+                        let n = self.n;
+                        return Some(self.finish_tx(t).map_err(|reason| Rejected {
+                            record: format!("pacs.008 CdtTrfTxInf #{n}"),
+                            reason,
+                        }));
                     }
                 }
                 Event::Eof => {
