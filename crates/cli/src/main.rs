@@ -7,7 +7,11 @@ mod cmd;
 mod common;
 
 #[derive(Debug, Parser)]
-#[command(name = "raqib", version, about = "Counter-terrorist-financing screening and monitoring")]
+#[command(
+    name = "raqib",
+    version,
+    about = "Counter-terrorist-financing screening and monitoring"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -91,11 +91,12 @@ impl Postings {
         for k in p.index_keys() {
             self.post(&k.key, id);
             if k.kind == KeyKind::Coarse
-                && let Some(c) = k.key.strip_prefix("c:") {
-                    for d in deletions(c) {
-                        self.post(&d, id);
-                    }
+                && let Some(c) = k.key.strip_prefix("c:")
+            {
+                for d in deletions(c) {
+                    self.post(&d, id);
                 }
+            }
         }
     }
 
@@ -124,16 +125,17 @@ impl Postings {
         let s = key_strength(k);
         out.push((self.get(&k.key), s));
         if k.kind == KeyKind::Coarse
-            && let Some(c) = k.key.strip_prefix("c:") {
-                // list token has one class more: its deletion equals our key
-                out.push((self.get(&format!("d:{c}")), TYPO_STRENGTH));
-                for d in deletions(c) {
-                    // we have one class more than the list token
-                    out.push((self.get(&format!("c:{}", &d[2..])), TYPO_STRENGTH));
-                    // one class substituted
-                    out.push((self.get(&d), TYPO_STRENGTH));
-                }
+            && let Some(c) = k.key.strip_prefix("c:")
+        {
+            // list token has one class more: its deletion equals our key
+            out.push((self.get(&format!("d:{c}")), TYPO_STRENGTH));
+            for d in deletions(c) {
+                // we have one class more than the list token
+                out.push((self.get(&format!("c:{}", &d[2..])), TYPO_STRENGTH));
+                // one class substituted
+                out.push((self.get(&d), TYPO_STRENGTH));
             }
+        }
     }
 
     /// Ranks list names by the weighted share of query tokens they were retrieved by and

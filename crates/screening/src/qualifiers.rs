@@ -72,17 +72,20 @@ fn entity_country_code(c: &str) -> String {
 pub(crate) fn assess(q: &Qualifiers, entity: &Entity, cfg: &Config) -> Vec<Adjustment> {
     let mut out = Vec::new();
     if let Some(d) = &q.birth
-        && let Some(a) = birth_date(d, &entity.birth_dates, cfg) {
-            out.push(a);
-        }
+        && let Some(a) = birth_date(d, &entity.birth_dates, cfg)
+    {
+        out.push(a);
+    }
     if let Some(c) = &q.country
-        && let Some(a) = country(c, entity, cfg) {
-            out.push(a);
-        }
+        && let Some(a) = country(c, entity, cfg)
+    {
+        out.push(a);
+    }
     if let Some(doc) = &q.document
-        && let Some(a) = document(doc, entity, cfg) {
-            out.push(a);
-        }
+        && let Some(a) = document(doc, entity, cfg)
+    {
+        out.push(a);
+    }
     out
 }
 
