@@ -268,3 +268,45 @@ fn rules_file_overrides_defaults_and_bad_rules_fail_clearly() {
     assert!(!res.status.success());
     assert!(String::from_utf8_lossy(&res.stderr).contains("min_cont"));
 }
+
+#[test]
+fn transfer_to_a_un_listed_name_in_another_spelling_raises_a_listed_counterparty_alert() {
+    // End to end through the screening glue: the embedded lists, the Turkish spelling of a
+    // UN-listed name, and two ordinary transfers that must not be flagged.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("alerts.jsonl");
+    run_ok(
+        raqib()
+            .args(["monitor", "--quiet", "--format", "jsonl", "--input"])
+            .arg(data("monitor_listed/transfers.jsonl"))
+            .arg("--alerts")
+            .arg(&out),
+    );
+    let alerts = alerts(&out);
+    let listed: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["typology"] == "listed_counterparty")
+        .collect();
+    assert_eq!(listed.len(), 1, "alerts: {alerts:#?}");
+    let a = listed[0];
+    assert_eq!(a["transaction_ids"], serde_json::json!(["T-1"]));
+    // The same person is listed by the UN (QDi.299), the EU and OFAC; any of them is right.
+    let facts = &a["explanation"]["facts"];
+    let listed = facts["listed_name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(
+        listed.contains("baghdadi") && listed.contains("bakr"),
+        "explanation: {:#}",
+        a["explanation"]
+    );
+    assert_eq!(facts["role"], "beneficiary");
+    for a in &alerts {
+        let ids = a["transaction_ids"].to_string();
+        assert!(
+            !ids.contains("T-2") && !ids.contains("T-3"),
+            "unexpected alert: {a:#}"
+        );
+    }
+}

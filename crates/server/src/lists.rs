@@ -42,6 +42,11 @@ pub struct LiveLists {
     pub lists_json: serde_json::Value,
     /// The matcher settings, stored with each screening.
     pub config_json: serde_json::Value,
+    /// What each screening stores as its list versions (`version`, `loaded_at`, `lists`),
+    /// built once per load and shared by every screening on it.
+    pub screening_lists: std::sync::Arc<serde_json::Value>,
+    /// `config_json`, shared the same way.
+    pub screening_config: std::sync::Arc<serde_json::Value>,
 }
 
 impl LiveLists {
@@ -77,9 +82,18 @@ impl LiveLists {
         };
         let config_json = serde_json::to_value(&config).map_err(|e| e.to_string())?;
         let screener = Screener::new(lists, config);
+        let loaded_at = store::now();
+        let screening_lists = std::sync::Arc::new(serde_json::json!({
+            "version": version,
+            "loaded_at": loaded_at,
+            "lists": lists_json,
+        }));
+        let screening_config = std::sync::Arc::new(config_json.clone());
         Ok(LiveLists {
             screener,
-            loaded_at: store::now(),
+            screening_lists,
+            screening_config,
+            loaded_at,
             version,
             lists: versions,
             lists_json,

@@ -137,8 +137,11 @@ pub struct NewScreening {
     pub subject_key: String,
     pub request: serde_json::Value,
     pub results: serde_json::Value,
-    pub lists: serde_json::Value,
-    pub config: serde_json::Value,
+    /// The list versions the screening ran against. Shared (`Arc`): one value per lists load,
+    /// reused by every screening on it instead of being rebuilt per request.
+    pub lists: std::sync::Arc<serde_json::Value>,
+    /// The matcher settings; shared like `lists`.
+    pub config: std::sync::Arc<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub hits: Vec<NewHit>,
 }

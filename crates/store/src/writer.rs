@@ -18,6 +18,9 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 512;
 /// Queue depth; callers wait (back-pressure) when the writer falls behind.
 const QUEUE: usize = 4096;
+/// Rows per multi-row `INSERT`: 12 columns × 400 rows = 4,800 bound parameters, well under
+/// SQLite's (32,766) and PostgreSQL's (65,535) limits.
+const ROWS_PER_INSERT: usize = 400;
 /// Arbitrary constant naming the audit chain lock in PostgreSQL.
 const AUDIT_LOCK_KEY: i64 = 0x7261_7169_6261_7564;
 
@@ -183,51 +186,14 @@ async fn commit(backend: &Backend, jobs: &[&Job]) -> Result<Vec<Output>> {
             prev = Some(head.map(|h| h.0).unwrap_or_else(|| GENESIS_HASH.to_string()));
         }
         let mut outputs = Vec::with_capacity(jobs.len());
+        let mut screenings: Vec<&NewScreening> = Vec::new();
         for job in jobs {
             match job {
                 Job::Screenings(list) => {
-                    for s in list {
-                        sqlx::query(
-                            "INSERT INTO screenings (id, member_id, key_id, endpoint, reference, \
-                             subject_key, request, results, lists, config, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                        )
-                        .bind(&s.id)
-                        .bind(&s.member_id)
-                        .bind(&s.key_id)
-                        .bind(&s.endpoint)
-                        .bind(&s.reference)
-                        .bind(&s.subject_key)
-                        .bind(Json(&s.request))
-                        .bind(Json(&s.results))
-                        .bind(Json(&s.lists))
-                        .bind(Json(&s.config))
-                        .bind(s.created_at)
-                        .execute(&mut *tx)
-                        .await?;
-                        for h in &s.hits {
-                            sqlx::query(
-                                "INSERT INTO hits (id, screening_id, member_id, subject_key, \
-                                 entity_id, rank, score, is_match, matched_name, caption, \
-                                 suppressed_by, created_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                            )
-                            .bind(&h.id)
-                            .bind(&s.id)
-                            .bind(&s.member_id)
-                            .bind(&s.subject_key)
-                            .bind(&h.entity_id)
-                            .bind(h.rank)
-                            .bind(h.score)
-                            .bind(h.is_match)
-                            .bind(&h.matched_name)
-                            .bind(&h.caption)
-                            .bind(&h.suppressed_by)
-                            .bind(s.created_at)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                    }
+                    // Rows are inserted below, all screening jobs of this transaction together
+                    // in multi-row statements (one round trip to the database per chunk instead
+                    // of one per row); the job is answered only after the commit either way.
+                    screenings.extend(list.iter());
                     outputs.push(Output::Done);
                 }
                 Job::Decision(d, audit) => {
@@ -259,6 +225,51 @@ async fn commit(backend: &Backend, jobs: &[&Job]) -> Result<Vec<Output>> {
                     outputs.push(Output::Audit(Box::new(entry)));
                 }
             }
+        }
+        for chunk in screenings.chunks(ROWS_PER_INSERT) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO screenings (id, member_id, key_id, endpoint, reference, \
+                 subject_key, request, results, lists, config, created_at) ",
+            );
+            q.push_values(chunk, |mut b, s| {
+                b.push_bind(&s.id)
+                    .push_bind(&s.member_id)
+                    .push_bind(&s.key_id)
+                    .push_bind(&s.endpoint)
+                    .push_bind(&s.reference)
+                    .push_bind(&s.subject_key)
+                    .push_bind(Json(&s.request))
+                    .push_bind(Json(&s.results))
+                    .push_bind(Json(s.lists.as_ref()))
+                    .push_bind(Json(s.config.as_ref()))
+                    .push_bind(s.created_at);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        let hits: Vec<(&NewScreening, &crate::NewHit)> = screenings
+            .iter()
+            .flat_map(|s| s.hits.iter().map(move |h| (*s, h)))
+            .collect();
+        for chunk in hits.chunks(ROWS_PER_INSERT) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO hits (id, screening_id, member_id, subject_key, entity_id, rank, \
+                 score, is_match, matched_name, caption, suppressed_by, created_at) ",
+            );
+            q.push_values(chunk, |mut b, (s, h)| {
+                b.push_bind(&h.id)
+                    .push_bind(&s.id)
+                    .push_bind(&s.member_id)
+                    .push_bind(&s.subject_key)
+                    .push_bind(&h.entity_id)
+                    .push_bind(h.rank)
+                    .push_bind(h.score)
+                    .push_bind(h.is_match)
+                    .push_bind(&h.matched_name)
+                    .push_bind(&h.caption)
+                    .push_bind(&h.suppressed_by)
+                    .push_bind(s.created_at);
+            });
+            q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(outputs)

@@ -52,8 +52,8 @@ fn screening(member: &Principal, subject: &str, entity: &str) -> NewScreening {
         subject_key: subject.into(),
         request: serde_json::json!({"name": "Abu Bakr al-Baghdadi"}),
         results: serde_json::json!({"matches": [{"entity_id": entity, "score": 0.93}]}),
-        lists: serde_json::json!([{"source": "un", "published": "2026-01-01"}]),
-        config: serde_json::json!({"threshold": 0.8}),
+        lists: serde_json::json!([{"source": "un", "published": "2026-01-01"}]).into(),
+        config: serde_json::json!({"threshold": 0.8}).into(),
         created_at: now(),
         hits: vec![NewHit {
             id: new_id("hit"),
@@ -137,7 +137,7 @@ async fn screenings_round_trip_and_stay_within_their_member() {
             .expect("present");
         assert_eq!(back.request, scr.request);
         assert_eq!(back.results, scr.results);
-        assert_eq!(back.lists, scr.lists);
+        assert_eq!(back.lists, *scr.lists);
         assert_eq!(back.created_at, scr.created_at);
         assert_eq!(back.hits.len(), 1);
         assert_eq!(back.hits[0].entity_id, "un:QDi.299");

@@ -134,7 +134,7 @@ pub(crate) async fn persist(
     who: &Principal,
     endpoint: &str,
     live: &LiveLists,
-    config: &serde_json::Value,
+    config: Arc<serde_json::Value>,
     items: Vec<(&Outcome, serde_json::Value)>,
 ) -> Result<(), ApiError> {
     let mut rows = Vec::with_capacity(items.len());
@@ -153,7 +153,7 @@ pub(crate) async fn persist(
             subject_key: o.subject_key.clone(),
             request: o.request.clone(),
             results,
-            lists: serde_json::json!({"version": live.version, "loaded_at": live.loaded_at, "lists": live.lists_json}),
+            lists: live.screening_lists.clone(),
             config: config.clone(),
             created_at: o.created_at,
             hits: o

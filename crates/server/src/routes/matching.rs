@@ -768,7 +768,7 @@ pub(crate) async fn match_entities(
         &who,
         &format!("match/{dataset}"),
         &live,
-        &config,
+        std::sync::Arc::new(config),
         stored,
     )
     .await?;

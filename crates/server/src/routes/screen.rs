@@ -283,7 +283,15 @@ pub(crate) async fn screen(
             serde_json::to_value(&b.1).map_err(ApiError::internal)?,
         ));
     }
-    persist(&state, &who, "v1/screen", &live, &live.config_json, items).await?;
+    persist(
+        &state,
+        &who,
+        "v1/screen",
+        &live,
+        live.screening_config.clone(),
+        items,
+    )
+    .await?;
     let results = built
         .into_iter()
         .enumerate()
@@ -329,7 +337,7 @@ async fn answer(
         who,
         "v1/screen",
         live,
-        &live.config_json,
+        live.screening_config.clone(),
         vec![(&o, stored)],
     )
     .await?;
