@@ -4,9 +4,12 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::json_of;
 use serde_json::Value;
+
+mod common;
 
 fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/watchlists")
@@ -18,22 +21,7 @@ fn fixtures() -> PathBuf {
 
 /// Runs raqib with an isolated data directory.
 fn raqib(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raqib"))
-        .args(args)
-        .env("RAQIB_DATA_DIR", data_dir)
-        .env_remove("RAQIB_LOG")
-        .output()
-        .unwrap_or_else(|e| panic!("running raqib: {e}"))
-}
-
-fn json_of(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "raqib failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    common::raqib_in(data_dir, args)
 }
 
 fn list<'a>(report: &'a Value, source: &str) -> &'a Value {

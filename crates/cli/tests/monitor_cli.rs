@@ -1,5 +1,7 @@
 //! End-to-end tests of `raqib monitor` and `raqib eval monitoring`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -39,13 +41,7 @@ fn run_ok(cmd: &mut Command) -> String {
 }
 
 fn alerts(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l).unwrap_or_else(|e| panic!("alert line is not JSON ({e}): {l}"))
-        })
-        .collect()
+    common::read_jsonl(path)
 }
 
 #[test]

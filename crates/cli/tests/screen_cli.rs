@@ -1,33 +1,45 @@
 //! `raqib screen` and `raqib eval screening`, run as the real binary against a small UN list
 //! fixture (tests/data/screen) and, for the cross-script case, the embedded default lists.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::{json_of, raqib_in, read_jsonl};
 use serde_json::Value;
 
 fn data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/screen")
 }
 
+/// Runs raqib with an empty data directory of its own.
 fn raqib(args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    Command::new(env!("CARGO_BIN_EXE_raqib"))
-        .args(args)
-        .env("RAQIB_DATA_DIR", dir.path())
-        .env_remove("RAQIB_LOG")
-        .output()
-        .unwrap_or_else(|e| panic!("running raqib: {e}"))
+    raqib_in(dir.path(), args)
 }
 
-fn json_of(out: &Output) -> Value {
+/// Screens the batch file `tests/data/screen/<input>` against the small list; returns the run
+/// (which must succeed) and the output lines.
+fn screen_batch(input: &str) -> (Output, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let out_path = dir.path().join("out.jsonl");
+    let input = data().join(input);
+    let out = raqib(&[
+        "screen",
+        "--input",
+        &input.display().to_string(),
+        "--output",
+        &out_path.display().to_string(),
+        "--lists",
+        &list(),
+    ]);
     assert!(
         out.status.success(),
-        "raqib failed: {}",
+        "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    (out, read_jsonl(&out_path))
 }
 
 fn list() -> String {
@@ -132,23 +144,7 @@ fn screen_empty_or_punctuation_name_is_a_clear_error() {
 
 #[test]
 fn batch_csv_reports_bad_rows_and_goes_on() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let out_path = dir.path().join("out.jsonl");
-    let input = data().join("batch.csv");
-    let out = raqib(&[
-        "screen",
-        "--input",
-        &input.display().to_string(),
-        "--output",
-        &out_path.display().to_string(),
-        "--lists",
-        &list(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (out, lines) = screen_batch("batch.csv");
     let err = String::from_utf8_lossy(&out.stderr);
     for line in [
         "batch.csv:3:",
@@ -162,11 +158,6 @@ fn batch_csv_reports_bad_rows_and_goes_on() {
         err.contains("invalid UTF-8") && err.contains("too long") && err.contains("missing name"),
         "{err}"
     );
-    let text = std::fs::read_to_string(&out_path).unwrap_or_default();
-    let lines: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
-        .collect();
     assert_eq!(lines.len(), 7, "one output line per input row");
     let ids: Vec<&str> = lines
         .iter()
@@ -193,28 +184,7 @@ fn batch_csv_reports_bad_rows_and_goes_on() {
 
 #[test]
 fn batch_jsonl_keeps_ids_and_reports_invalid_lines() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let out_path = dir.path().join("out.jsonl");
-    let input = data().join("batch.jsonl");
-    let out = raqib(&[
-        "screen",
-        "--input",
-        &input.display().to_string(),
-        "--output",
-        &out_path.display().to_string(),
-        "--lists",
-        &list(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(&out_path).unwrap_or_default();
-    let lines: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
-        .collect();
+    let (_out, lines) = screen_batch("batch.jsonl");
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], 1);
     assert_eq!(
