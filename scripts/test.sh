@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, as README promises: starts the services the tests need (a throwaway
-# PostgreSQL on loopback), runs every test of the workspace against them, and stops them again.
+# PostgreSQL on loopback), runs every test of the workspace against them, then the analyst UI's
+# end-to-end tests in headless Chromium (scripts/e2e.sh), and stops the services again.
 #
 #   scripts/test.sh            # everything
-#   scripts/test.sh -p screening   # extra arguments go to `cargo test`
+#   scripts/test.sh -p screening   # extra arguments go to `cargo test` (the browser tests are
+#                                  # then left out; run scripts/e2e.sh on its own)
 #
 # Without root (no apt-get) and without a local PostgreSQL, the PostgreSQL variants of the store
-# and server tests are skipped with a notice; everything else still runs.
+# and server tests are skipped with a notice; without Chromium the browser tests are skipped with
+# a notice. CI sets RAQIB_REQUIRE_POSTGRES=1 and RAQIB_REQUIRE_BROWSER=1 to make both fatal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +34,8 @@ if [ -z "${RAQIB_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 cargo test --workspace --locked "$@"
+
+if [ $# -eq 0 ]; then
+  # `cargo test --workspace` has just built the debug binary the browser tests drive.
+  RAQIB_BIN="${RAQIB_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/raqib}" scripts/e2e.sh
+fi

@@ -306,3 +306,85 @@ fn transfer_to_a_un_listed_name_in_another_spelling_raises_a_listed_counterparty
         );
     }
 }
+
+/// Reads back what `raqib monitor --store` wrote, as the server would.
+fn stored_alerts(db: &Path, member: &str) -> (i64, Vec<store::StoredAlert>, i64) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .block_on(async {
+            let s = store::Store::connect(db.to_str().unwrap_or_default())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let m = s.ensure_member(member).await.unwrap_or_else(|e| panic!("{e}"));
+            let q = store::AlertQuery {
+                limit: 1000,
+                ..Default::default()
+            };
+            let (n, items) = s.alerts(&m.id, &q).await.unwrap_or_else(|e| panic!("{e}"));
+            let txs = s.transaction_count(&m.id).await.unwrap_or_else(|e| panic!("{e}"));
+            (n, items, txs)
+        })
+}
+
+#[test]
+fn monitor_with_store_writes_alerts_and_their_transactions_once() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("alerts.jsonl");
+    let db = dir.path().join("raqib.db");
+    let run = || {
+        run_ok(
+            raqib()
+                .args(["monitor", "--quiet", "--no-screening", "--input"])
+                .arg(data("monitor_pacs008/transfers.xml"))
+                .arg("--alerts")
+                .arg(&out)
+                .arg("--store")
+                .arg(&db)
+                .args(["--member", "Bank A"]),
+        )
+    };
+    let stdout = run();
+    assert!(
+        stdout.contains("stored           2 transactions (0 already stored)"),
+        "{stdout}"
+    );
+    let (n, alerts, txs) = stored_alerts(&db, "Bank A");
+    assert_eq!((n, txs), (1, 2), "{alerts:#?}");
+    let a = &alerts[0];
+    assert_eq!(a.source, "cli");
+    assert_eq!(a.typology, "high_risk_geography");
+    assert_eq!(a.status, "closed");
+    assert_eq!(a.key_account, "DE89370400440532013000");
+    let file = common::read_jsonl(&out);
+    assert_eq!(a.body, file[0], "the stored alert is the one written to --alerts");
+
+    // A re-run stores nothing twice; another member sees nothing.
+    let stdout = run();
+    assert!(
+        stdout.contains("stored           0 transactions (2 already stored), 0 alert versions"),
+        "{stdout}"
+    );
+    let (n, _, txs) = stored_alerts(&db, "Bank A");
+    assert_eq!((n, txs), (1, 2));
+    let (n, _, txs) = stored_alerts(&db, "Bank B");
+    assert_eq!((n, txs), (0, 0));
+}
+
+#[test]
+fn monitor_store_needs_a_member() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = raqib()
+        .args(["monitor", "--quiet", "--no-screening", "--input"])
+        .arg(data("monitor_pacs008/transfers.xml"))
+        .arg("--alerts")
+        .arg(dir.path().join("a.jsonl"))
+        .arg("--store")
+        .arg(dir.path().join("raqib.db"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--member"), "{err}");
+}

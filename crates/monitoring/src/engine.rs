@@ -154,6 +154,20 @@ impl Engine {
         self
     }
 
+    /// Replaces or removes the screener between transactions (a server after a watchlist
+    /// reload, or a request that asks for no screening) and forgets cached screening
+    /// results, so later names are screened against the new lists.
+    pub fn set_screener(&mut self, screener: Option<Arc<dyn NameScreener>>) {
+        self.screener = screener;
+        self.name_cache.clear();
+    }
+
+    /// Transactions held back to re-order late arrivals (applied once later event time
+    /// passes them by more than the out-of-order tolerance, or at [`Engine::finish`]).
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     /// The rules in force.
     pub fn rules(&self) -> &Rules {
         &self.rules

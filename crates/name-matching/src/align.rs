@@ -25,6 +25,25 @@ pub const MAX_TOKENS: usize = 24;
 pub const COMMON_ONLY_FACTOR: f32 = 0.7;
 /// Score multiplier when only initials (and legal forms) matched.
 pub const INITIALS_ONLY_FACTOR: f32 = 0.5;
+/// Unmatched-query factor of a middle name (a query token between two aligned tokens) when
+/// the list name is aligned in full: lists often carry a shorter form of the same name
+/// ("Rajesh Kumar GUPTA" / "Rajesh GUPTA").
+pub const MIDDLE_FACTOR: f32 = 0.5;
+/// Unmatched-query factor of a middle patronymic (`Nikolayevich`, `Vladimirovna`): lists
+/// drop patronymics as often as queries do, so it costs what a list middle name costs.
+pub const PATRONYMIC_FACTOR: f32 = 0.3;
+
+/// Endings of East Slavic patronymics in the folded Latin spellings lists use.
+const PATRONYMIC_ENDS: &[&str] = &[
+    "ovich", "evich", "ovitj", "evitj", "ovitsh", "evitsh", "ovych", "evych", "ovna", "evna",
+    "ivna", "ovichna",
+];
+
+/// True when a folded Latin token is an East Slavic patronymic.
+pub(crate) fn is_patronymic(text: &str) -> bool {
+    text.len() >= 7 && PATRONYMIC_ENDS.iter().any(|e| text.ends_with(e))
+}
+
 /// A pair counts as strong evidence from this similarity and this weight.
 const STRONG_SIM: f32 = 0.8;
 const STRONG_WEIGHT: f32 = 0.5;
@@ -71,6 +90,8 @@ pub(crate) struct Alignment {
     pub common_only: bool,
     pub initials_only: bool,
     pub reordered: bool,
+    /// Query middle names absent from the list name were counted at a reduced cost.
+    pub middle_relaxed: bool,
 }
 
 /// Aligns and scores `q` against `c` with the given token weights.
@@ -169,12 +190,38 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
         }
     }
     let mut any_unmatched = false;
+    // Middle names: a query token between two aligned query tokens, while every list token
+    // is aligned, is a middle name or patronymic the list name leaves out; it costs less than
+    // a token that contradicts the list name. Persons (and untyped names) only.
+    let person_like = matches!(
+        if c.ty == NameType::Other { q.ty } else { c.ty },
+        NameType::Person | NameType::Other
+    );
+    let list_all_aligned = (0..nc)
+        .all(|j| c_used & (1 << j) != 0 || c.tokens[j].kind == TokenKind::LegalForm);
+    let relax = person_like && list_all_aligned && links.len() >= 2;
+    let mut middle_relaxed = false;
     // a missing token is evidence against a match whatever its rarity: a common given name
     // that differs still says "another person", so unmatched weights are floored
     for (i, w) in wq.iter().enumerate().take(nq) {
         if q_used & (1 << i) == 0 {
-            den += unmatched_weight(q.tokens[i].kind, *w) * fq;
-            any_unmatched |= matches!(q.tokens[i].kind, TokenKind::Name | TokenKind::Initial);
+            let t = &q.tokens[i];
+            let mut f = fq;
+            if relax
+                && t.kind == TokenKind::Name
+                && q_used & ((1u32 << i) - 1) != 0
+                && (q_used >> (i + 1)) != 0
+            {
+                f = if is_patronymic(&t.text) {
+                    PATRONYMIC_FACTOR
+                } else {
+                    MIDDLE_FACTOR
+                }
+                .min(fq);
+                middle_relaxed = true;
+            }
+            den += unmatched_weight(t.kind, *w) * f;
+            any_unmatched |= matches!(t.kind, TokenKind::Name | TokenKind::Initial);
         }
     }
     for (j, w) in wc.iter().enumerate().take(nc) {
@@ -208,7 +255,48 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
         common_only,
         initials_only,
         reordered,
+        middle_relaxed,
     }
+}
+
+/// Score of a token matched to the same word with the article joined (`aldaim` / `daim`).
+pub const JOINED_ARTICLE_SCORE: f32 = 0.97;
+
+/// True when one Latin token is the other with an article joined to it: `al`/`el`/`ul` in
+/// front (`Aldaim` = `Daim`) or `ul`/`ud`/`ur` behind (`Hameedul` = `Hameed ul`), with the
+/// same sound classes otherwise. `short_had_article` says the side of the shorter token had
+/// an article set aside; without that, the other token must be a known Arabic name (variant
+/// dictionary: `Alhoussein` = `Hussein`), so that `Albert` is not `Bert`. Never for Arabic
+/// script, whose article rule already strips the joined `ال`.
+fn joined_article(a: &crate::Token, b: &crate::Token, short_had_article: bool) -> bool {
+    use crate::normalize::Script;
+    if a.kind != TokenKind::Name
+        || b.kind != TokenKind::Name
+        || a.script != Script::Latin
+        || b.script != Script::Latin
+        || a.text.len().abs_diff(b.text.len()) < 2
+    {
+        return false;
+    }
+    let (long, short) = if a.text.len() > b.text.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if short.text.len() < 3 {
+        return false;
+    }
+    let front = ["al", "el", "ul"]
+        .iter()
+        .find_map(|p| long.text.strip_prefix(p));
+    let back = ["ul", "ud", "ur"]
+        .iter()
+        .find_map(|p| long.text.strip_suffix(p));
+    [front, back].into_iter().flatten().any(|r| {
+        let same = r == short.text || crate::phonetic::encode_latin(r) == short.form;
+        same && (short_had_article
+            || r.len() >= 5 && !short.groups.is_empty())
+    })
 }
 
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
@@ -249,6 +337,44 @@ fn fuse_leftovers(
             }
         }
     }
+    // the article written into the word on one side only (`ALDAIM` / `AL DAIM`, whose `AL`
+    // the article rule set aside)
+    // the side with the separate word must have had an article set aside (Albert / Bert
+    // are not one name)
+    let has_article = |p: &Prepared| {
+        p.removed
+            .iter()
+            .any(|r| r.kind == crate::RemovedKind::Article)
+    };
+    let (q_art, c_art) = (has_article(q), has_article(c));
+    for i in 0..nq {
+        if *q_used & (1 << i) != 0 {
+            continue;
+        }
+        for j in 0..nc {
+            if *c_used & (1 << j) != 0 {
+                continue;
+            }
+            let (qt, ct) = (&q.tokens[i], &c.tokens[j]);
+            let short_side_had_article = if qt.text.len() < ct.text.len() {
+                q_art
+            } else {
+                c_art
+            };
+            if joined_article(qt, ct, short_side_had_article) {
+                *q_used |= 1 << i;
+                *c_used |= 1 << j;
+                links.push(Link {
+                    q: (i as u8, NONE),
+                    c: (j as u8, NONE),
+                    score: JOINED_ARTICLE_SCORE,
+                    how: MatchHow::Fused,
+                    weight: (wq[i] + wc[j]) / 2.0,
+                });
+                break;
+            }
+        }
+    }
     // two adjacent query tokens = one list token
     for j in 0..nc {
         if *c_used & (1 << j) != 0 {
@@ -274,5 +400,55 @@ fn fuse_leftovers(
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NameType, compare, prepare};
+
+    fn score(a: &str, b: &str) -> f64 {
+        compare(
+            &prepare(a, NameType::Person),
+            &prepare(b, NameType::Person),
+        )
+        .score
+    }
+
+    #[test]
+    fn an_article_joined_on_one_side_only_still_aligns() {
+        let s = score(
+            "Mohammad Ahmad ABID AL DAIM NASR ALLAH",
+            "Mohammad Ahmad ABID ALDAIM NASR ALLAH",
+        );
+        assert!(s > 0.95, "{s}");
+        assert!(score("Hameedul HASSAN", "Hameed ul HASSAN") > 0.95);
+        assert!(score("Alhoussein Ould HAMADA", "Hussein Ould HAMMADA") > 0.9);
+        // a name that merely starts with the letters does not
+        assert!(score("Albert Petrov", "Bert Petrov") < 0.8);
+    }
+
+    #[test]
+    fn a_query_patronymic_the_list_omits_costs_little() {
+        let s = score("Olga Vladimirovna PLAKSINA", "Olga PLAKSINA");
+        assert!(s >= 0.8, "{s}");
+        let s = score("Gennadiy Nikolayevich MEDVIEDIEV", "Gennadiy MEDVEDEV");
+        assert!(s >= 0.8, "{s}");
+    }
+
+    #[test]
+    fn a_query_middle_name_the_list_omits_costs_less_than_a_conflict() {
+        let middle = score("Rajesh Kumar GUPTA", "Rajesh GUPTA");
+        let conflict = score("Rajesh Kumar GUPTA", "Rajesh Anil GUPTA");
+        assert!(middle > conflict + 0.05, "{middle} {conflict}");
+        // an extra last name is not a middle name
+        let extra = score("Oumar YOUNOUS ABDOULAAY", "Oumar YOUNOUS");
+        assert!(extra < 0.8, "{extra}");
+    }
+
+    #[test]
+    fn another_given_name_with_the_same_family_name_stays_a_non_match() {
+        assert!(score("Khalid Yusuf al-Baghdadi", "Abu Bakr al-Baghdadi") < 0.6);
+        assert!(score("Roberto Albertovich KARAKEYAN", "Ruben Albertovich KARAKEYAN") < 0.8);
     }
 }

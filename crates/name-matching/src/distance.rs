@@ -80,6 +80,14 @@ const fn sub_cost_calc(a: u8, b: u8) -> f32 {
         (b'c', b's') => 0.2,
         (b'c', b'j') => 0.25,
         (b'c', b'k') => 0.35,
+        // `K`: a Latin c before a/o/u (k; j in Turkish)
+        (b'K', b'k') => 0.05,
+        (b'K', b'q') => 0.2,
+        (b'K', b'g') => 0.3,
+        (b'K', b'j') => 0.3,
+        (b'K', b'c') => 0.2,
+        (b'C', b'K') => 0.4,
+        (b'K', b'x') => 0.45,
         (b'g', b'j') => 0.35,
         (b'j', b'z') => 0.5,
         (b'g', b'q') => 0.35,
@@ -119,12 +127,20 @@ pub(crate) fn mass(form: &[u8], own: Writing, other: Writing) -> f32 {
         .sum()
 }
 
-/// Weighted edit distance (substitutions, gaps) between two forms.
+/// Cost of swapping two adjacent classes (`Salman` typed `Samlan`, `Abd` typed `Adb`): one
+/// typo, where two substitutions would cost up to 2.
+pub(crate) const SWAP_COST: f32 = 0.5;
+
+/// Weighted edit distance (substitutions, gaps, adjacent swaps) between two forms.
 pub(crate) fn distance(a: &[u8], wa: Writing, b: &[u8], wb: Writing) -> f32 {
     distance_bounded(a, wa, b, wb, f32::INFINITY).unwrap_or(f32::INFINITY)
 }
 
 /// [`distance`], giving up (`None`) as soon as every path costs more than `max`.
+///
+/// Restricted Damerau (optimal string alignment): two adjacent classes written in the other
+/// order cost [`SWAP_COST`]. Only swaps of two different consonants count as one typo; a
+/// vowel moving past a consonant is already cheap as a gap and a substitution.
 pub(crate) fn distance_bounded(
     a: &[u8],
     wa: Writing,
@@ -134,6 +150,7 @@ pub(crate) fn distance_bounded(
 ) -> Option<f32> {
     let a = &a[..a.len().min(MAX)];
     let b = &b[..b.len().min(MAX)];
+    let mut prev2 = [0f32; MAX + 1];
     let mut prev = [0f32; MAX + 1];
     let mut cur = [0f32; MAX + 1];
     let mut gap_b = [0f32; MAX];
@@ -141,23 +158,36 @@ pub(crate) fn distance_bounded(
         gap_b[j] = gap_cost(cb, wb, wa);
         prev[j + 1] = prev[j] + gap_b[j];
     }
+    let mut last_a = 0u8;
+    // smallest value of the previous row (a swap can reach back to it)
+    let mut prev_min = f32::INFINITY;
     for &ca in a {
         let del = gap_cost(ca, wa, wb);
         let row = &SUB[(ca & 0x7f) as usize];
         cur[0] = prev[0] + del;
         let mut row_min = cur[0];
+        // a swap is only possible when this and the previous class are distinct consonants
+        let can_swap = last_a != 0 && last_a != ca && !is_vowel(ca) && !is_vowel(last_a);
         for (j, &cb) in b.iter().enumerate() {
             let s = prev[j] + row[(cb & 0x7f) as usize];
             let d = prev[j + 1] + del;
             let ins = cur[j] + gap_b[j];
-            let v = s.min(d).min(ins);
+            let mut v = s.min(d).min(ins);
+            if can_swap && j >= 1 && cb == last_a && b[j - 1] == ca {
+                v = v.min(prev2[j - 1] + SWAP_COST);
+            }
             cur[j + 1] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
+        // every later cell costs at least this row's minimum, or the previous row's plus a swap
+        if row_min.min(prev_min + SWAP_COST) > max {
             return None;
         }
+        prev_min = row_min;
+        // rotate rows: prev2 <- prev, prev <- cur
+        std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
+        last_a = ca;
     }
     let d = prev[b.len()];
     (d <= max).then_some(d)
@@ -226,6 +256,28 @@ mod tests {
             Writing::Full,
         );
         assert!(s > 0.95, "{s}");
+    }
+
+    #[test]
+    fn turkish_c_is_close_to_j_and_k() {
+        assert!(lat("cawhar", "jawhar") > 0.9);
+        assert!(lat("carlos", "karlos") > 0.97);
+        assert!(lat("saca", "saja") > 0.85);
+    }
+
+    #[test]
+    fn two_swapped_consonants_cost_one_typo() {
+        // Samlan / Salman: one swap, not two substitutions
+        let d = distance(
+            &encode_latin("samlan"),
+            Writing::Full,
+            &encode_latin("salman"),
+            Writing::Full,
+        );
+        assert!((d - SWAP_COST).abs() < 1e-5, "{d}");
+        assert!(lat("samlan", "salman") > 0.85);
+        // a swap needs the two classes in reverse order on the other side
+        assert!(lat("samlan", "sarman") < 0.8);
     }
 
     #[test]

@@ -373,6 +373,13 @@ fn build(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Comparison {
             align::INITIALS_ONLY_FACTOR
         ));
     }
+    if a.middle_relaxed {
+        notes.push(format!(
+            "middle name(s) of the query absent from the list name counted at x{} (patronymics x{})",
+            align::MIDDLE_FACTOR,
+            align::PATRONYMIC_FACTOR
+        ));
+    }
     if q.truncated || c.truncated {
         notes.push("a name was cut to its first tokens".to_string());
     }

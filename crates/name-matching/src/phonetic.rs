@@ -13,7 +13,8 @@
 //!   `Y` = a word-final ي/ی, read `i` (Baghdadi) or `a` (Persian عیسی Isa, Egyptian موسي Musa);
 //! - consonants `b p t d f v s z l m n r h k q g j c x` plus digraph classes
 //!   `T` (th, ث), `D` (dh, ذ ض ظ), `S` (sh, ş, ش), `C` (ch, ç, چ); `x` = kh / خ;
-//!   `c` = a Latin `c` before e/i/y (s in French, j in Turkish);
+//!   `c` = a Latin `c` before e/i/y (s in French, j in Turkish); `K` = a Latin `c` before
+//!   a/o/u (k, or j in Turkish);
 //! - digits `0-9` (vessel and company names carry numbers).
 //!
 //! The *coarse key* merges classes further (t/d/th/dh/z, s/sh/ch, k/q/g/j, h/kh; drops vowels,
@@ -40,12 +41,21 @@ pub(crate) const fn is_vowel(c: u8) -> bool {
 pub(crate) fn encode_latin(s: &str) -> Form {
     let b = s.as_bytes();
     let mut out: Form = SmallVec::new();
+    let slavic = slavic_j(s);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         let n1 = b.get(i + 1).copied().unwrap_or(0);
         let n2 = b.get(i + 2).copied().unwrap_or(0);
         let (class, adv): (&[u8], usize) = match c {
+            // Swedish, Finnish, Czech and Polish renderings of Slavic names (EU lists):
+            // `tj` = ch, `sj` = sh, `zj` = zh, and `j` is the glide y (`Vjatjeslav Jurjevitj`
+            // = `Vyacheslav Yuryevich`)
+            b't' if slavic && n1 == b'j' => (b"C", 2),
+            b's' if slavic && n1 == b'j' => (b"S", 2),
+            b'z' if slavic && n1 == b'j' => (b"j", 2),
+            b'j' if slavic => (b"i", 1),
+            b'd' if slavic && n1 == b'j' => (b"d", 1),
             b's' if n1 == b'c' && n2 == b'h' => (b"S", 3),
             b's' if n1 == b'h' => (b"S", 2),
             b't' if n1 == b'c' && n2 == b'h' => (b"C", 3),
@@ -59,6 +69,9 @@ pub(crate) fn encode_latin(s: &str) -> Form {
             b'c' if n1 == b'h' => (b"C", 2),
             b'c' if n1 == b'k' => (b"k", 2),
             b'c' if matches!(n1, b'e' | b'i' | b'y') => (b"c", 1),
+            // `c` before a back vowel: k in most spellings, j in Turkish (`Cafer` = Jafar,
+            // `Cuma` = Juma, `Cevher`/`Cawhar` = Jawhar)
+            b'c' if matches!(n1, b'a' | b'o' | b'u') => (b"K", 1),
             b'c' => (b"k", 1),
             b'x' => (b"ks", 1),
             b'w' => (b"u", 1),
@@ -79,6 +92,24 @@ pub(crate) fn encode_latin(s: &str) -> Form {
         out.pop();
     }
     out
+}
+
+/// True when a folded Latin token spells a Slavic name the Scandinavian/Central European way,
+/// where `j` is the glide `y` rather than the `j` (ج) of Arabic romanisations: it holds `tj`,
+/// `sj` or `zj`, or ends like a Russian given name, patronymic or family name in that
+/// spelling (`-ij`, `-ej`, `-itj`, `-ovna`, `-evna`, `-ov(a)`, `-ev(a)`, `-skaja`, `-enko`).
+/// Arabic names written with `j` (Jamal, Majid, Faraj, Aljabri) match none of these.
+pub(crate) fn slavic_j(s: &str) -> bool {
+    if !s.as_bytes().contains(&b'j') {
+        return false;
+    }
+    const ENDS: &[&str] = &[
+        "ij", "ej", "itj", "ovna", "evna", "ov", "ev", "ova", "eva", "skaja", "enko",
+    ];
+    s.contains("tj")
+        || s.contains("sj")
+        || s.contains("zj")
+        || ENDS.iter().any(|e| s.ends_with(e))
 }
 
 /// Appends a class, collapsing doubles and reducing vowel pairs.
@@ -192,7 +223,7 @@ pub(crate) fn coarse(c: u8) -> Option<u8> {
         b'a' | b'e' | b'i' | b'o' | b'u' | b'V' | b'Y' | b'v' | b'-' => return None,
         b't' | b'd' | b'T' | b'D' | b'z' => b't',
         b's' | b'S' | b'C' | b'c' => b's',
-        b'k' | b'q' | b'g' | b'j' => b'k',
+        b'k' | b'q' | b'g' | b'j' | b'K' => b'k',
         b'x' | b'h' => b'h',
         b'p' => b'b',
         other => other,
@@ -266,6 +297,33 @@ mod tests {
         assert_eq!(l("abdallah"), "abdala");
         assert_eq!(l("usamah"), "usama");
         assert_eq!(l("fatah"), "fata");
+    }
+
+    #[test]
+    fn c_before_a_back_vowel_reads_k_or_turkish_j() {
+        assert_eq!(l("cawhar"), "Kauhar");
+        assert_eq!(
+            coarse_key(&encode_latin("cawhar")),
+            coarse_key(&encode_latin("jawhar"))
+        );
+        assert_eq!(
+            coarse_key(&encode_latin("carlos")),
+            coarse_key(&encode_latin("karlos"))
+        );
+    }
+
+    #[test]
+    fn slavic_j_spellings_read_j_as_y() {
+        assert_eq!(l("jurjevitj"), l("yuryevich"));
+        assert_eq!(l("vjatjeslav"), l("vyacheslav"));
+        assert_eq!(l("kljujeva"), l("klyuyeva"));
+        assert_eq!(l("lukasjenko"), l("lukashenko"));
+        assert_eq!(l("gennadjevitj"), l("gennadyevich"));
+        // Arabic romanisations keep their j
+        assert_eq!(l("majid"), "majid");
+        assert_eq!(l("faraj"), "faraj");
+        assert_eq!(l("jamal"), "jamal");
+        assert_eq!(l("aljabri"), "aljabri");
     }
 
     #[test]

@@ -93,3 +93,43 @@ fn cyrillic_query() {
 fn empty_name_explains_itself() {
     case("empty", "!!! ---", "Abu Bakr al-Baghdadi", NameType::Person);
 }
+
+#[test]
+fn typo_swapped_letters_is_fuzzy() {
+    case(
+        "typo_swap",
+        "Maalim SAMLAN",
+        "Maalim Salman",
+        NameType::Person,
+    );
+}
+
+#[test]
+fn query_patronymic_absent_from_list_name() {
+    case(
+        "query_patronymic",
+        "Olga Vladimirovna PLAKSINA",
+        "Olga PLAKSINA",
+        NameType::Person,
+    );
+}
+
+#[test]
+fn article_joined_in_list_name() {
+    case(
+        "joined_article",
+        "Mohammad Ahmad ABID AL DAIM NASR ALLAH",
+        "Mohammad Ahmad ABID ALDAIM NASR ALLAH",
+        NameType::Person,
+    );
+}
+
+#[test]
+fn swedish_spelling_of_a_russian_name() {
+    case(
+        "swedish_russian",
+        "Vjatjeslav Jurjevitj LOGINOV",
+        "Вячеслав Юрьевич ЛОГИНОВ",
+        NameType::Person,
+    );
+}

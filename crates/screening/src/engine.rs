@@ -1,12 +1,16 @@
 //! The screener: builds the index over all loaded names and answers queries.
 
-use name_matching::{NameType, Prepared};
+use name_matching::{Comparison, NameType, Prepared, TokenKind};
+use smallvec::SmallVec;
+use std::sync::Mutex;
 use rustc_hash::FxHashMap;
 use watchlist::{Entity, PartialDate, Quality, Schema, WatchList};
 
-use crate::index::Postings;
+use crate::index::{Postings, PostingsBuilder, Scratch};
 use crate::qualifiers::{self, Qualifiers};
 use crate::rarity::Rarity;
+use serde::Serialize;
+
 use crate::{
     Adjustment, Config, Explanation, Factor, Hit, ListInfo, MAX_NAME_CHARS, Outcome, Query,
     ScreenError,
@@ -32,8 +36,147 @@ pub struct Screener {
     entities: Vec<Entity>,
     by_id: FxHashMap<String, u32>,
     names: Vec<IndexedName>,
+    /// Name forms: names with identical comparable tokens and schema (the same name on
+    /// several lists), retrieved and scored once. The index posts form ids.
+    forms: Vec<NameForm>,
+    /// Names of each form: `form_names[f.first..f.first + f.len]`.
+    form_names: Vec<u32>,
+    /// Keyed tokens (names and numbers) per form, for retrieval ranking.
+    form_ntok: Vec<u8>,
     postings: Postings,
     rarity: Rarity,
+    /// Retrieval working memory, reused across queries (one taken per query in flight).
+    scratch: Mutex<Vec<Scratch>>,
+}
+
+/// The query prepared for each name type it is compared as, prepared on first use (a query
+/// only meets organisations or vessels when such names are among its candidates).
+struct QueryPreps<'a> {
+    name: &'a str,
+    types: &'a [NameType],
+    preps: SmallVec<[Option<Prepared>; 3]>,
+}
+
+impl<'a> QueryPreps<'a> {
+    fn new(name: &'a str, types: &'a [NameType]) -> Self {
+        QueryPreps {
+            name,
+            types,
+            preps: types.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// The query prepared as `ty` (None when the query is not compared as that type).
+    fn get(&mut self, ty: NameType, rarity: &Rarity) -> Option<&Prepared> {
+        let i = self.types.iter().position(|t| *t == ty)?;
+        let slot = &mut self.preps[i];
+        if slot.is_none() {
+            let mut p = name_matching::prepare(self.name, ty);
+            p.apply_weights(rarity);
+            *slot = Some(p);
+        }
+        slot.as_ref()
+    }
+}
+
+/// Why an entity was or was not found for a query: retrieval and scoring of each of its
+/// indexed names. For evaluation and tuning (`raqib eval screening --failures`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnosis {
+    /// Candidate name forms scored for this query (at most `candidate_budget`).
+    pub candidates_scored: usize,
+    /// Name forms that shared at least one retrieval key with the query (before the budget
+    /// and the minimum retrieval share).
+    pub names_touched: usize,
+    /// The retrieval score a candidate needed (`min_retrieval_share` × query weight).
+    pub min_retrieval_score: f64,
+    /// One entry per entity asked about.
+    pub entities: Vec<EntityDiagnosis>,
+}
+
+/// See [`Diagnosis`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityDiagnosis {
+    pub entity_id: String,
+    /// False when the id is not loaded (or all its names were removed).
+    pub loaded: bool,
+    pub names: Vec<NameDiagnosis>,
+}
+
+/// See [`Diagnosis`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameDiagnosis {
+    /// The list name as published.
+    pub name: String,
+    pub weak: bool,
+    /// Scored by the matcher for this query (within the budget and above the minimum
+    /// retrieval score).
+    pub retrieved: bool,
+    /// 1-based rank of the name's form in retrieval order among all forms that share a key
+    /// with the query; None when no key is shared.
+    pub candidate_rank: Option<usize>,
+    /// Retrieval score (rarity-weighted share of query tokens that share a key).
+    pub retrieval_score: Option<f64>,
+    /// Pairwise name score (`name_matching::score`) of the query against this name, whether
+    /// or not it was retrieved.
+    pub raw_score: f64,
+}
+
+/// A group of indexed names with the same comparable tokens and schema.
+#[derive(Debug, Clone, Copy)]
+struct NameForm {
+    /// The name whose preparation stands for all (the first one indexed).
+    rep: u32,
+    first: u32,
+    len: u32,
+    schema: Schema,
+}
+
+/// What makes two prepared names score the same against any query: schema and, per token,
+/// text, kind, script, sound forms and weight.
+fn form_key(schema: Schema, p: &Prepared) -> String {
+    use std::fmt::Write;
+    let mut k = String::with_capacity(64);
+    let _ = write!(k, "{schema:?}");
+    for t in p.tokens() {
+        let _ = write!(
+            k,
+            "\u{1f}{}\u{1e}{:?}\u{1e}{:?}\u{1e}{}\u{1e}{:?}\u{1e}{}",
+            t.text(),
+            t.kind(),
+            t.script(),
+            t.debug_forms(),
+            t.legal_form(),
+            t.weight().to_bits()
+        );
+    }
+    k
+}
+
+/// A validated query.
+struct Request<'q> {
+    name: &'q str,
+    threshold: f64,
+    quals: Qualifiers,
+    limit: usize,
+    types: &'static [NameType],
+}
+
+/// Retrieved candidates, best first, and the retrieval score they needed.
+struct Retrieved {
+    /// (form id, rank score, retrieval score), best first.
+    ids: Vec<(u32, f32, f32)>,
+    min_score: f64,
+}
+
+/// A candidate entity after scoring.
+struct Scored {
+    entity: u32,
+    score: f64,
+    raw: f64,
+    name: u32,
+    adjustments: Vec<Adjustment>,
+    comparison: Option<Comparison>,
 }
 
 /// Index statistics, for benchmarks and status pages.
@@ -42,6 +185,9 @@ pub struct IndexStats {
     pub entities: usize,
     /// Indexed names (after dropping duplicates within an entity and empty names).
     pub names: usize,
+    /// Distinct name forms (the same name on several lists counts once); the index posts
+    /// forms.
+    pub forms: usize,
     pub keys: usize,
     pub postings: usize,
 }
@@ -166,20 +312,59 @@ impl Screener {
         for n in &names {
             rarity.add_name(n.prepared.tokens());
         }
-        let mut postings = Postings::default();
-        for (id, n) in names.iter_mut().enumerate() {
+        for n in &mut names {
             n.prepared.apply_weights(&rarity);
-            postings.add(id as u32, &n.prepared);
         }
-        postings.shrink();
+        // Group names into forms (first occurrence order), then post each form once.
+        let mut form_of: FxHashMap<String, u32> = FxHashMap::default();
+        let mut members: Vec<Vec<u32>> = Vec::new();
+        for (id, n) in names.iter().enumerate() {
+            let k = form_key(n.schema, &n.prepared);
+            match form_of.get(&k) {
+                Some(&f) => members[f as usize].push(id as u32),
+                None => {
+                    form_of.insert(k, members.len() as u32);
+                    members.push(vec![id as u32]);
+                }
+            }
+        }
+        drop(form_of);
+        let mut forms = Vec::with_capacity(members.len());
+        let mut form_names = Vec::with_capacity(names.len());
+        let mut form_ntok = Vec::with_capacity(members.len());
+        let mut postings = PostingsBuilder::default();
+        for (f, m) in members.iter().enumerate() {
+            let rep = m[0];
+            let n = &names[rep as usize];
+            forms.push(NameForm {
+                rep,
+                first: form_names.len() as u32,
+                len: m.len() as u32,
+                schema: n.schema,
+            });
+            form_names.extend_from_slice(m);
+            let keyed = n
+                .prepared
+                .tokens()
+                .iter()
+                .filter(|t| matches!(t.kind(), TokenKind::Name | TokenKind::Number))
+                .count();
+            form_ntok.push(keyed.min(usize::from(u8::MAX)) as u8);
+            postings.add(f as u32, &n.prepared);
+        }
+        let postings = postings.finish();
         Screener {
             config,
             lists: infos,
             entities,
             by_id,
             names,
+            forms,
+            form_names,
+            form_ntok,
             postings,
             rarity,
+            scratch: Mutex::new(Vec::new()),
         }
     }
 
@@ -187,6 +372,14 @@ impl Screener {
     /// `limit`. Errors only on unusable input (empty name, no letters or digits, too long,
     /// unparseable birth date, threshold outside 0..1); an unknown name is an empty result.
     pub fn screen(&self, query: &Query) -> Result<Vec<Hit>, ScreenError> {
+        let req = self.request(query)?;
+        let mut preps = QueryPreps::new(req.name, req.types);
+        let cands = self.retrieve(query, &mut preps, self.config.candidate_budget, true)?;
+        Ok(self.score_candidates(&req, &mut preps, &cands.ids))
+    }
+
+    /// Validates a query and parses its qualifiers.
+    fn request<'q>(&self, query: &'q Query) -> Result<Request<'q>, ScreenError> {
         let name = query.name.trim();
         if name.is_empty() {
             return Err(ScreenError::EmptyName);
@@ -221,9 +414,8 @@ impl Screener {
             .map(qualifiers::document_key)
             .filter(|d| !d.is_empty());
         let limit = query.limit.unwrap_or(self.config.limit);
-
-        // Prepare the query once per name type it will be compared as.
-        let types: &[NameType] = match query.schema {
+        // The name types the query is compared as.
+        let types: &'static [NameType] = match query.schema {
             Some(s) => match name_type(s) {
                 NameType::Person => &[NameType::Person],
                 NameType::Organization => &[NameType::Organization],
@@ -231,111 +423,182 @@ impl Screener {
             },
             None => &[NameType::Person, NameType::Organization, NameType::Vessel],
         };
-        let mut preps: Vec<(NameType, Prepared)> = Vec::with_capacity(types.len());
-        for &t in types {
-            let mut p = name_matching::prepare(name, t);
-            p.apply_weights(&self.rarity);
-            preps.push((t, p));
-        }
-        if preps.iter().all(|(_, p)| p.is_empty()) {
-            return Err(ScreenError::NoLetters(name.to_string()));
-        }
+        Ok(Request {
+            name,
+            threshold,
+            quals,
+            limit,
+            types,
+        })
+    }
 
-        // Retrieval: candidates from the first preparation (the tokens' keys barely differ by
-        // type), filtered by schema.
-        let retrieval = preps
-            .iter()
-            .map(|(_, p)| p)
-            .find(|p| !p.is_empty())
-            .unwrap_or(&preps[0].1);
+    /// Candidate retrieval (see [`crate::index`]): the query prepared as its first name type
+    /// (the tokens' keys barely differ by type), names filtered by schema, at most `budget`,
+    /// best first. With `filter` false, every name that shares a key is returned (for
+    /// diagnostics).
+    fn retrieve(
+        &self,
+        query: &Query,
+        preps: &mut QueryPreps<'_>,
+        budget: usize,
+        filter: bool,
+    ) -> Result<Retrieved, ScreenError> {
+        let types = preps.types;
+        let first = types.first().copied().unwrap_or(NameType::Person);
+        let mut retrieval_ty = first;
+        if preps.get(first, &self.rarity).is_none_or(Prepared::is_empty) {
+            // rare: the first preparation is empty (e.g. only legal forms); use any non-empty
+            retrieval_ty = match types
+                .iter()
+                .copied()
+                .find(|&t| preps.get(t, &self.rarity).is_some_and(|p| !p.is_empty()))
+            {
+                Some(t) => t,
+                None => return Err(ScreenError::NoLetters(preps.name.to_string())),
+            };
+        }
+        let Some(retrieval) = preps.get(retrieval_ty, &self.rarity) else {
+            return Err(ScreenError::NoLetters(preps.name.to_string()));
+        };
         let total_w: f32 = retrieval.tokens().iter().map(|t| t.weight() as f32).sum();
         let min_score = total_w * self.config.min_retrieval_share as f32;
-        let cands =
-            self.postings
-                .candidates(retrieval, self.config.candidate_budget, min_score, |id| {
-                    query
-                        .schema
-                        .is_none_or(|s| self.names[id as usize].schema == s)
-                });
+        let mut scratch = self
+            .scratch
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        let ids = self.postings.candidates(
+            retrieval,
+            budget,
+            if filter { min_score } else { f32::MIN },
+            &self.form_ntok,
+            self.config.retrieval_extra_token_penalty as f32,
+            self.config.typo_min_weight as f32,
+            &mut scratch,
+            |id| {
+                query
+                    .schema
+                    .is_none_or(|s| self.forms.get(id as usize).map(|f| f.schema) == Some(s))
+            },
+        );
+        if let Ok(mut v) = self.scratch.lock()
+            && v.len() < 256
+        {
+            v.push(scratch);
+        }
+        Ok(Retrieved {
+            ids,
+            min_score: f64::from(min_score),
+        })
+    }
 
-        // Score candidates; best name per entity.
-        let mut best: FxHashMap<u32, (f64, f64, u32)> = FxHashMap::default(); // entity -> (score, raw, name id)
-        for (id, _) in cands {
-            let n = &self.names[id as usize];
-            let ty = name_type(n.schema);
-            let q = match preps.iter().find(|(t, _)| *t == ty) {
-                Some((_, p)) => p,
-                None => continue,
+    /// Scores the candidates, keeps the best name per entity, applies weak-alias, qualifier
+    /// and evidence adjustments, and builds hits (with explanations) for the best `limit`.
+    fn score_candidates(
+        &self,
+        req: &Request<'_>,
+        preps: &mut QueryPreps<'_>,
+        cands: &[(u32, f32, f32)],
+    ) -> Vec<Hit> {
+        // Score each candidate form once; best name per entity.
+        let mut best: Vec<(u32, f64, f64, u32)> = Vec::with_capacity(2 * cands.len()); // (entity, score, raw, name id)
+        for &(fid, _, _) in cands {
+            let Some(f) = self.forms.get(fid as usize) else {
+                continue;
             };
-            let raw = name_matching::score(q, &n.prepared);
-            let s = if n.weak {
-                raw * self.config.weak_alias_factor
-            } else {
-                raw
+            let rep = &self.names[f.rep as usize];
+            let Some(q) = preps.get(name_type(rep.schema), &self.rarity) else {
+                continue;
             };
-            match best.get_mut(&n.entity) {
-                Some(b) if b.0 >= s => {}
-                Some(b) => *b = (s, raw, id),
-                None => {
-                    best.insert(n.entity, (s, raw, id));
-                }
+            let raw = name_matching::score(q, &rep.prepared);
+            let (a, b) = (f.first as usize, (f.first + f.len) as usize);
+            for &id in &self.form_names[a..b] {
+                let n = &self.names[id as usize];
+                let s = if n.weak {
+                    raw * self.config.weak_alias_factor
+                } else {
+                    raw
+                };
+                best.push((n.entity, s, raw, id));
             }
         }
+        best.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(a.3.cmp(&b.3))
+        });
+        best.dedup_by_key(|b| b.0);
 
         // Qualifiers and cutoff.
+        let quals = &req.quals;
+        let threshold = req.threshold;
         let max_bonus = if quals.is_empty() {
             0.0
         } else {
             self.config.dob_match_bonus + self.config.country_bonus + self.config.document_bonus
         };
-        let mut scored: Vec<(u32, f64, f64, u32, Vec<Adjustment>)> = Vec::new();
-        for (ei, (s, raw, id)) in best {
+        let mut scored: Vec<Scored> = Vec::new();
+        for (ei, s, raw, id) in best {
             if s + max_bonus < self.config.cutoff {
                 continue;
             }
-            let adj = if quals.is_empty() {
+            let mut adj = if quals.is_empty() {
                 Vec::new()
             } else {
-                qualifiers::assess(&quals, &self.entities[ei as usize], &self.config)
+                qualifiers::assess(quals, &self.entities[ei as usize], &self.config)
             };
-            let mut adj = adj;
             let mut fin = (s + adj.iter().map(|a| a.effect).sum::<f64>()).clamp(0.0, 1.0);
+            let mut comparison = None;
             if fin >= threshold {
                 // Evidence guard: a would-be match where only common tokens agree while the
                 // list name's distinctive tokens are missing from the query ("Ali Abdullah"
                 // vs "Abdullah Ali Nuri") is lowered below the threshold.
-                if let Some(a) = self.evidence_guard(&preps, id, fin, threshold) {
-                    fin = (fin + a.effect).clamp(0.0, 1.0);
-                    adj.push(a);
+                let n = &self.names[id as usize];
+                if let Some(q) = preps.get(name_type(n.schema), &self.rarity) {
+                    let c = name_matching::compare(q, &n.prepared);
+                    if let Some(a) = self.evidence_guard(&c, fin, threshold) {
+                        fin = (fin + a.effect).clamp(0.0, 1.0);
+                        adj.push(a);
+                    }
+                    comparison = Some(c);
                 }
             }
             if fin >= self.config.cutoff {
-                scored.push((ei, fin, raw, id, adj));
+                scored.push(Scored {
+                    entity: ei,
+                    score: fin,
+                    raw,
+                    name: id,
+                    adjustments: adj,
+                    comparison,
+                });
             }
         }
         scored.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| {
-                self.entities[a.0 as usize]
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.entities[a.entity as usize]
                     .id
-                    .cmp(&self.entities[b.0 as usize].id)
+                    .cmp(&self.entities[b.entity as usize].id)
             })
         });
-        scored.truncate(limit);
+        scored.truncate(req.limit);
 
-        Ok(scored
+        scored
             .into_iter()
-            .map(|(ei, score, raw, id, adj)| {
-                let n = &self.names[id as usize];
-                let e = &self.entities[ei as usize];
+            .filter_map(|sc| {
+                let n = &self.names[sc.name as usize];
+                let e = &self.entities[sc.entity as usize];
                 let listed = &e.names[n.name as usize];
-                let ty = name_type(n.schema);
-                let q = preps
-                    .iter()
-                    .find(|(t, _)| *t == ty)
-                    .map(|(_, p)| p)
-                    .unwrap_or(retrieval);
-                let c = name_matching::compare(q, &n.prepared);
-                let mut adjustments = Vec::with_capacity(adj.len() + 1);
+                let c = match sc.comparison {
+                    Some(c) => c,
+                    None => name_matching::compare(
+                        preps.get(name_type(n.schema), &self.rarity)?,
+                        &n.prepared,
+                    ),
+                };
+                let raw = sc.raw;
+                let mut adjustments = Vec::with_capacity(sc.adjustments.len() + 1);
                 if n.weak {
                     adjustments.push(Adjustment {
                         factor: Factor::NameQuality,
@@ -347,9 +610,9 @@ impl Screener {
                         ),
                     });
                 }
-                adjustments.extend(adj);
-                let score = round4(score);
-                Hit {
+                adjustments.extend(sc.adjustments);
+                let score = round4(sc.score);
+                Some(Hit {
                     entity_id: e.id.clone(),
                     score,
                     is_match: score >= threshold,
@@ -377,25 +640,15 @@ impl Screener {
                         adjustments,
                         score,
                     },
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// See the evidence guard in [`Screener::screen`]: the rarity-weighted similarity of the
     /// aligned tokens must reach `config.min_evidence`, or exceed the weight of every list
     /// token the query left unmatched.
-    fn evidence_guard(
-        &self,
-        preps: &[(NameType, Prepared)],
-        id: u32,
-        score: f64,
-        threshold: f64,
-    ) -> Option<Adjustment> {
-        let n = &self.names[id as usize];
-        let ty = name_type(n.schema);
-        let q = &preps.iter().find(|(t, _)| *t == ty)?.1;
-        let c = name_matching::compare(q, &n.prepared);
+    fn evidence_guard(&self, c: &Comparison, score: f64, threshold: f64) -> Option<Adjustment> {
         let evidence: f64 = c.alignment.iter().map(|a| a.weight * a.score).sum();
         let missing = c
             .unmatched_list
@@ -415,6 +668,74 @@ impl Screener {
                 "only common tokens agree (evidence {evidence:.2} < {:.2}) while the list name's distinctive token(s) are missing from the query",
                 self.config.min_evidence
             ),
+        })
+    }
+
+    /// Explains retrieval and scoring of the given entities for `query`: whether each of their
+    /// names was among the scored candidates, its rank in retrieval order, its retrieval
+    /// score and its pairwise name score. For evaluation tools; costs a full retrieval
+    /// without budget.
+    pub fn diagnose(&self, query: &Query, entity_ids: &[String]) -> Result<Diagnosis, ScreenError> {
+        let req = self.request(query)?;
+        let mut preps = QueryPreps::new(req.name, req.types);
+        let all = self.retrieve(query, &mut preps, usize::MAX, false)?;
+        let budget = self.config.candidate_budget;
+        // forms that would be scored: above the minimum retrieval score, within the budget
+        let scored: Vec<u32> = all
+            .ids
+            .iter()
+            .filter(|c| f64::from(c.2) >= all.min_score)
+            .take(budget)
+            .map(|c| c.0)
+            .collect();
+        let mut form_of_name = vec![u32::MAX; 0];
+        let mut entities = Vec::with_capacity(entity_ids.len());
+        for eid in entity_ids {
+            let Some(&ei) = self.by_id.get(eid.as_str()) else {
+                entities.push(EntityDiagnosis {
+                    entity_id: eid.clone(),
+                    loaded: false,
+                    names: Vec::new(),
+                });
+                continue;
+            };
+            if form_of_name.is_empty() {
+                form_of_name = vec![u32::MAX; self.names.len()];
+                for (f, nf) in self.forms.iter().enumerate() {
+                    let (a, b) = (nf.first as usize, (nf.first + nf.len) as usize);
+                    for &id in &self.form_names[a..b] {
+                        form_of_name[id as usize] = f as u32;
+                    }
+                }
+            }
+            let e = &self.entities[ei as usize];
+            let mut names = Vec::new();
+            for (id, n) in self.names.iter().enumerate().filter(|(_, n)| n.entity == ei) {
+                let form = form_of_name[id];
+                let pos = all.ids.iter().position(|c| c.0 == form);
+                let raw = preps
+                    .get(name_type(n.schema), &self.rarity)
+                    .map_or(0.0, |q| name_matching::score(q, &n.prepared));
+                names.push(NameDiagnosis {
+                    name: e.names[n.name as usize].value.clone(),
+                    weak: n.weak,
+                    retrieved: scored.contains(&form),
+                    candidate_rank: pos.map(|p| p + 1),
+                    retrieval_score: pos.map(|p| round4(f64::from(all.ids[p].2))),
+                    raw_score: raw,
+                });
+            }
+            entities.push(EntityDiagnosis {
+                entity_id: eid.clone(),
+                loaded: !names.is_empty(),
+                names,
+            });
+        }
+        Ok(Diagnosis {
+            candidates_scored: scored.len(),
+            names_touched: all.ids.len(),
+            min_retrieval_score: round4(all.min_score),
+            entities,
         })
     }
 
@@ -443,6 +764,7 @@ impl Screener {
         IndexStats {
             entities: self.entities.len(),
             names: self.names.len(),
+            forms: self.forms.len(),
             keys: self.postings.len(),
             postings: self.postings.total_postings(),
         }

@@ -4,7 +4,7 @@
 //! Keys per token (from [`name_matching::Prepared::index_keys`]): a coarse consonant-class key
 //! (collides across spellings and scripts: `Baghdadi`, `Bağdadi`, `بغدادي`), a Double Metaphone
 //! code, known-romanisation variant groups, and exact text for numbers and scripts without
-//! sound classes. The index adds its own typo keys: every coarse key of three or more classes
+//! sound classes. The index adds its own typo keys: every coarse key of four or more classes
 //! is also posted with each one class deleted (a symmetric-deletion scheme), so one inserted,
 //! deleted or substituted consonant still retrieves the name.
 //!
@@ -15,9 +15,17 @@
 //! ones. The best `candidate_budget` names are scored by the matcher. The index also posts
 //! each token's exact comparable text, so a name spelled exactly like the query outranks the
 //! thousands of names that merely share a short consonant key.
+//!
+//! Layout (why hand-written rather than a map of vectors): keys are interned to dense ids at
+//! build time and all posting lists live in one flat array with offsets (compressed sparse
+//! rows), which halves the memory of a `HashMap<String, Vec<u32>>` and keeps lookups to one
+//! hash probe. Per query, scores are accumulated in a dense per-name array stamped with a
+//! query generation ([`Scratch`]), reused across queries, so walking a posting list costs a
+//! few instructions per name instead of a hash-map probe and no allocation.
 
 use name_matching::{IndexKey, KeyKind, Prepared, TokenKind};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 /// Strength of a retrieval by key kind (exact coarse/variant/text keys are full evidence; a
 /// typo key is weaker).
@@ -43,49 +51,58 @@ const MIN_TYPO_KEY: usize = 4;
 /// candidate exists yet.
 pub(crate) const LONG_POSTING: usize = 1500;
 
-/// The typo keys of a coarse key: the key with each one class deleted.
-fn deletions(coarse: &str) -> impl Iterator<Item = String> + '_ {
-    let b = coarse.as_bytes();
-    let n = if b.len() >= MIN_TYPO_KEY && b.is_ascii() {
-        b.len()
+/// Writes the typo key of `coarse` with the class at `i` deleted into `out` (`d:` prefix).
+fn deletion_into(out: &mut String, coarse: &str, i: usize) {
+    out.clear();
+    out.push_str("d:");
+    out.push_str(&coarse[..i]);
+    out.push_str(&coarse[i + 1..]);
+}
+
+/// Number of typo keys (one per deleted class) a coarse key gets.
+fn deletion_count(coarse: &str) -> usize {
+    if coarse.len() >= MIN_TYPO_KEY && coarse.is_ascii() {
+        coarse.len()
     } else {
         0
-    };
-    (0..n).map(move |i| {
-        let mut s = String::with_capacity(b.len() + 1);
-        s.push_str("d:");
-        s.push_str(&coarse[..i]);
-        s.push_str(&coarse[i + 1..]);
-        s
-    })
+    }
 }
 
-/// The inverted index (key → ascending list-name ids).
+/// Builds [`Postings`]: posts keys of names added in ascending id order.
 #[derive(Debug, Default)]
-pub(crate) struct Postings {
-    map: FxHashMap<Box<str>, Vec<u32>>,
+pub(crate) struct PostingsBuilder {
+    keys: FxHashMap<Box<str>, u32>,
+    lists: Vec<Vec<u32>>,
+    buf: String,
 }
 
-impl Postings {
+impl PostingsBuilder {
     fn post(&mut self, key: &str, id: u32) {
-        match self.map.get_mut(key) {
-            Some(v) => {
-                if v.last() != Some(&id) {
-                    v.push(id);
-                }
-            }
+        let k = match self.keys.get(key) {
+            Some(&k) => k as usize,
             None => {
-                self.map.insert(key.into(), vec![id]);
+                let k = self.lists.len();
+                self.keys.insert(key.into(), k as u32);
+                self.lists.push(Vec::new());
+                k
             }
+        };
+        let v = &mut self.lists[k];
+        if v.last() != Some(&id) {
+            v.push(id);
         }
     }
 
     /// Posts every key of a prepared list name under `id` (ids must be added in ascending
     /// order).
     pub fn add(&mut self, id: u32, p: &Prepared) {
+        let mut buf = std::mem::take(&mut self.buf);
         for t in p.tokens() {
             if t.kind() == TokenKind::Name {
-                self.post(&format!("x:{}", t.text()), id);
+                buf.clear();
+                buf.push_str("x:");
+                buf.push_str(t.text());
+                self.post(&buf, id);
             }
         }
         for k in p.index_keys() {
@@ -93,128 +110,258 @@ impl Postings {
             if k.kind == KeyKind::Coarse
                 && let Some(c) = k.key.strip_prefix("c:")
             {
-                for d in deletions(c) {
-                    self.post(&d, id);
+                for i in 0..deletion_count(c) {
+                    deletion_into(&mut buf, c, i);
+                    self.post(&buf, id);
                 }
             }
         }
+        self.buf = buf;
     }
 
-    pub fn shrink(&mut self) {
-        for v in self.map.values_mut() {
-            v.shrink_to_fit();
+    /// Freezes the index into its flat layout.
+    pub fn finish(self) -> Postings {
+        let total: usize = self.lists.iter().map(Vec::len).sum();
+        let mut offsets = Vec::with_capacity(self.lists.len() + 1);
+        let mut ids = Vec::with_capacity(total);
+        offsets.push(0u32);
+        for l in &self.lists {
+            ids.extend_from_slice(l);
+            offsets.push(ids.len() as u32);
         }
-        self.map.shrink_to_fit();
+        let mut keys = self.keys;
+        keys.shrink_to_fit();
+        Postings { keys, offsets, ids }
+    }
+}
+
+/// The inverted index: key → ascending list-name ids, in one flat array.
+#[derive(Debug, Default)]
+pub(crate) struct Postings {
+    keys: FxHashMap<Box<str>, u32>,
+    /// `ids[offsets[k]..offsets[k + 1]]` is the posting list of key `k`.
+    offsets: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+/// Accumulator slot of one list name (form) in [`Scratch`]; one cache line holds four.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// Query generation that last wrote the slot (the slot is stale otherwise).
+    stamp: u32,
+    /// Retrieval score so far.
+    score: f32,
+    /// Contribution of the last query token that credited the name (a token counts once,
+    /// with its strongest key).
+    contrib: f32,
+    /// That token.
+    last: u16,
+    /// Number of query tokens that credited the name.
+    count: u8,
+}
+
+/// Per-query working memory for retrieval, reused across queries (one per thread at a time):
+/// a dense accumulator over all list names, valid where `stamp == generation`.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    generation: u32,
+    slots: Vec<Slot>,
+    /// Names credited in this query, in order of first credit.
+    touched: Vec<u32>,
+    key: String,
+}
+
+impl Scratch {
+    /// Readies the accumulator for a new query over `names` list names.
+    fn reset(&mut self, names: usize) {
+        if self.slots.len() != names {
+            self.slots = vec![Slot::default(); names];
+            self.generation = 0;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // wrapped: old stamps could collide with the new generation
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.generation = 1;
+        }
+        self.touched.clear();
     }
 
+    #[inline]
+    fn credit(slot: &mut Slot, t: u16, add: f32) {
+        if slot.last == t {
+            if add > slot.contrib {
+                slot.score += add - slot.contrib;
+                slot.contrib = add;
+            }
+        } else {
+            slot.score += add;
+            slot.last = t;
+            slot.contrib = add;
+            slot.count = slot.count.saturating_add(1);
+        }
+    }
+}
+
+/// One posting list a query token looks up, with the strength of the key.
+type Lookup<'a> = (u16, &'a [u32], f32);
+
+impl Postings {
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.keys.len()
     }
 
     pub fn total_postings(&self) -> usize {
-        self.map.values().map(Vec::len).sum()
+        self.ids.len()
     }
 
     fn get(&self, key: &str) -> &[u32] {
-        self.map.get(key).map(Vec::as_slice).unwrap_or(&[])
+        match self.keys.get(key) {
+            Some(&k) => {
+                let k = k as usize;
+                match (self.offsets.get(k), self.offsets.get(k + 1)) {
+                    (Some(&a), Some(&b)) => self.ids.get(a as usize..b as usize).unwrap_or(&[]),
+                    _ => &[],
+                }
+            }
+            None => &[],
+        }
     }
 
     /// The lookups of one query key: the key itself and, for a coarse key, its typo forms
     /// (matching list tokens with one consonant class more, less or different).
-    fn lookups<'a>(&'a self, k: &IndexKey, out: &mut Vec<(&'a [u32], f32)>) {
-        let s = key_strength(k);
-        out.push((self.get(&k.key), s));
-        if k.kind == KeyKind::Coarse
+    fn lookups<'a>(
+        &'a self,
+        k: &IndexKey,
+        typos: bool,
+        buf: &mut String,
+        out: &mut Vec<Lookup<'a>>,
+    ) {
+        let t = k.token as u16;
+        out.push((t, self.get(&k.key), key_strength(k)));
+        if typos
+            && k.kind == KeyKind::Coarse
             && let Some(c) = k.key.strip_prefix("c:")
         {
             // list token has one class more: its deletion equals our key
-            out.push((self.get(&format!("d:{c}")), TYPO_STRENGTH));
-            for d in deletions(c) {
+            buf.clear();
+            buf.push_str("d:");
+            buf.push_str(c);
+            out.push((t, self.get(buf), TYPO_STRENGTH));
+            for i in 0..deletion_count(c) {
+                deletion_into(buf, c, i);
                 // we have one class more than the list token
-                out.push((self.get(&format!("c:{}", &d[2..])), TYPO_STRENGTH));
+                buf.replace_range(..2, "c:");
+                out.push((t, self.get(buf), TYPO_STRENGTH));
                 // one class substituted
-                out.push((self.get(&d), TYPO_STRENGTH));
+                buf.replace_range(..2, "d:");
+                out.push((t, self.get(buf), TYPO_STRENGTH));
             }
         }
     }
 
     /// Ranks list names by the weighted share of query tokens they were retrieved by and
-    /// returns at most `budget` ids with their retrieval score, best first. `admit` filters
+    /// returns at most `budget` (id, rank score, retrieval score), best first. `admit` filters
     /// names (schema). `min_score` drops names whose retrieval score is too low to matter.
+    ///
+    /// The order is the retrieval score less `extra_penalty` for every keyed token of the
+    /// list name (`ntok[id]`) beyond the number of query tokens that retrieved it: among the
+    /// hundreds of names that share the same common tokens with a short query, the names
+    /// that have little else (the likeliest to score well) come first.
+    ///
+    /// Query tokens weighing less than `typo_min_weight` (common tokens) skip the typo keys:
+    /// their one-consonant variants are just as common, cost long posting-list walks and add
+    /// almost nothing to the ranking (vowel variants need no typo key at all).
+    #[allow(clippy::too_many_arguments)]
     pub fn candidates(
         &self,
         q: &Prepared,
         budget: usize,
         min_score: f32,
+        ntok: &[u8],
+        extra_penalty: f32,
+        typo_min_weight: f32,
+        scratch: &mut Scratch,
         admit: impl Fn(u32) -> bool,
-    ) -> Vec<(u32, f32)> {
-        let keys = q.index_keys();
-        let ntok = q.tokens().len();
-        // lookups per token
-        let mut per_tok: Vec<Vec<(&[u32], f32)>> = vec![Vec::new(); ntok];
-        for (i, t) in q.tokens().iter().enumerate() {
+    ) -> Vec<(u32, f32, f32)> {
+        let names = ntok.len();
+        let nq = q.tokens().len().min(u16::MAX as usize);
+        let mut buf = std::mem::take(&mut scratch.key);
+        let mut looks: Vec<Lookup<'_>> = Vec::with_capacity(8 * nq.max(1));
+        for (i, t) in q.tokens().iter().enumerate().take(nq) {
             if t.kind() == TokenKind::Name {
-                per_tok[i].push((self.get(&format!("x:{}", t.text())), EXACT_STRENGTH));
+                buf.clear();
+                buf.push_str("x:");
+                buf.push_str(t.text());
+                looks.push((i as u16, self.get(&buf), EXACT_STRENGTH));
             }
         }
-        for k in &keys {
-            if k.token < ntok {
-                self.lookups(k, &mut per_tok[k.token]);
+        for k in &q.index_keys() {
+            if k.token < nq {
+                let typos = q.tokens()[k.token].weight() as f32 >= typo_min_weight;
+                self.lookups(k, typos, &mut buf, &mut looks);
             }
         }
-        for l in &mut per_tok {
-            l.retain(|(p, _)| !p.is_empty());
-            l.sort_by_key(|(p, _)| p.len());
+        scratch.key = buf;
+        looks.retain(|(_, p, _)| !p.is_empty());
+        // Most selective token first; within a token, shortest list first.
+        let mut shortest: SmallVec<[usize; 16]> = SmallVec::from_elem(usize::MAX, nq);
+        for (t, p, _) in &looks {
+            let s = &mut shortest[*t as usize];
+            *s = (*s).min(p.len());
         }
-        // Most selective token first.
-        let mut order: Vec<usize> = (0..ntok).filter(|&t| !per_tok[t].is_empty()).collect();
-        order.sort_by_key(|&t| per_tok[t][0].0.len());
-        // name id -> (score, last token, contribution of last token)
-        let mut acc: FxHashMap<u32, (f32, u16, f32)> = FxHashMap::default();
-        acc.reserve(512);
-        for &t in &order {
-            let w = q.tokens()[t].weight() as f32;
-            for (plist, strength) in &per_tok[t] {
-                let grow = plist.len() <= LONG_POSTING || acc.is_empty();
-                let add = w * strength;
-                let credit = |e: &mut (f32, u16, f32)| {
-                    if e.1 as usize == t {
-                        if add > e.2 {
-                            e.0 += add - e.2;
-                            e.2 = add;
-                        }
-                    } else {
-                        e.0 += add;
-                        e.1 = t as u16;
-                        e.2 = add;
+        looks.sort_by_key(|(t, p, _)| (shortest[*t as usize], *t, p.len()));
+
+        scratch.reset(names);
+        let generation = scratch.generation;
+        let Scratch { slots, touched, .. } = scratch;
+        for &(t, plist, strength) in &looks {
+            let w = q.tokens()[t as usize].weight() as f32;
+            let add = w * strength;
+            let grow = plist.len() <= LONG_POSTING || touched.is_empty();
+            if !grow && plist.len() > 16 * touched.len() {
+                // Boost only, and the list is much longer than the candidate set: probe
+                // the (sorted) posting list per candidate instead of walking it.
+                for &id in touched.iter() {
+                    if plist.binary_search(&id).is_ok()
+                        && let Some(slot) = slots.get_mut(id as usize)
+                    {
+                        Scratch::credit(slot, t, add);
                     }
-                };
-                if !grow && plist.len() > 16 * acc.len() {
-                    // Boost only, and the list is much longer than the candidate set: probe
-                    // the (sorted) posting list per candidate instead of walking it.
-                    for (id, e) in acc.iter_mut() {
-                        if plist.binary_search(id).is_ok() {
-                            credit(e);
-                        }
-                    }
+                }
+                continue;
+            }
+            for &id in plist {
+                let Some(slot) = slots.get_mut(id as usize) else {
                     continue;
-                }
-                for &id in *plist {
-                    match acc.get_mut(&id) {
-                        Some(e) => credit(e),
-                        None => {
-                            if grow && admit(id) {
-                                acc.insert(id, (add, t as u16, add));
-                            }
-                        }
-                    }
+                };
+                if slot.stamp == generation {
+                    Scratch::credit(slot, t, add);
+                } else if grow && admit(id) {
+                    *slot = Slot {
+                        stamp: generation,
+                        score: add,
+                        contrib: add,
+                        last: t,
+                        count: 1,
+                    };
+                    touched.push(id);
                 }
             }
         }
-        let mut out: Vec<(u32, f32)> = acc
-            .into_iter()
-            .filter(|(_, e)| e.0 >= min_score)
-            .map(|(id, e)| (id, e.0))
+        let mut out: Vec<(u32, f32, f32)> = touched
+            .iter()
+            .filter_map(|&id| {
+                let slot = slots.get(id as usize)?;
+                let s = slot.score;
+                if s < min_score {
+                    return None;
+                }
+                let extra = ntok
+                    .get(id as usize)
+                    .map_or(0, |n| n.saturating_sub(slot.count));
+                Some((id, s - extra_penalty * f32::from(extra), s))
+            })
             .collect();
         if out.len() > budget {
             out.select_nth_unstable_by(budget, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

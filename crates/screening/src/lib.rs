@@ -49,8 +49,19 @@ pub struct Config {
     pub cutoff: f64,
     /// Most hits returned per query.
     pub limit: usize,
-    /// Most candidate names scored per query (after retrieval ranking).
+    /// Most candidate name forms scored per query (after retrieval ranking). A form is a
+    /// list name's comparable tokens; the same name on several lists is one form, scored
+    /// once.
     pub candidate_budget: usize,
+    /// Retrieval ranking: a candidate's retrieval score is lowered by this much for every
+    /// keyed token of the list name beyond the number of query tokens that retrieved it, so
+    /// among names sharing the same tokens with the query the ones with little else are
+    /// scored first. Ranking only; `min_retrieval_share` applies to the unlowered score.
+    pub retrieval_extra_token_penalty: f64,
+    /// Query tokens weighing less than this (common tokens: rarity weight) are looked up
+    /// without typo keys (one consonant class inserted, deleted or substituted). 0 = all
+    /// tokens get typo keys.
+    pub typo_min_weight: f64,
     /// Candidates whose retrieval score (rarity-weighted share of query tokens that share a
     /// retrieval key with the name) is below this share of the query's total weight are not
     /// scored.
@@ -83,6 +94,8 @@ impl Default for Config {
             cutoff: DEFAULT_CUTOFF,
             limit: 10,
             candidate_budget: 64,
+            retrieval_extra_token_penalty: 0.1,
+            typo_min_weight: 0.0,
             min_retrieval_share: 0.3,
             min_evidence: 1.0,
             weak_alias_factor: 0.92,
@@ -173,5 +186,5 @@ mod index;
 mod qualifiers;
 mod rarity;
 
-pub use engine::{IndexStats, Screener, name_type};
+pub use engine::{Diagnosis, EntityDiagnosis, IndexStats, NameDiagnosis, Screener, name_type};
 pub use rarity::Rarity;

@@ -22,6 +22,24 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let RawJson(bytes) = RawJson::from_request(req, state).await?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// A JSON body left as bytes, for handlers that parse it themselves and keep the exact text
+/// (`POST /v1/screen` stores the request as received). Same content-type and size checks as
+/// [`JsonBody`]; the JSON itself is not checked here.
+#[derive(Debug, Clone)]
+pub struct RawJson(pub Bytes);
+
+impl<S> FromRequest<S> for RawJson
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
             let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
             let essence = ct.split(';').next().unwrap_or("").trim();
@@ -47,7 +65,7 @@ where
                 ApiError::bad_request("unreadable_body", rej.body_text())
             }
         })?;
-        parse_json(&bytes).map(JsonBody)
+        Ok(RawJson(bytes))
     }
 }
 

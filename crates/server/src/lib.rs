@@ -15,18 +15,22 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod graph;
 pub mod lists;
 pub mod metrics;
 mod openapi;
+pub mod report;
 mod routes;
+mod ui;
 
 pub use error::{ApiError, ErrorBody};
 pub use lists::{ListVersion, LiveLists};
+pub use routes::transactions::{ScreenerGlue, alert_rows, screen_name};
 
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -84,6 +88,8 @@ struct Inner {
     reload_lock: tokio::sync::Mutex<()>,
     last_reload: std::sync::Mutex<Option<routes::lists::ReloadReport>>,
     started: Instant,
+    /// The members' monitoring engines (`POST /v1/transactions`).
+    monitoring: routes::transactions::Engines,
 }
 
 /// The request body limit, visible to extractors so a 413 can say what the limit is.
@@ -115,6 +121,7 @@ impl AppState {
                 reload_lock: tokio::sync::Mutex::new(()),
                 last_reload: std::sync::Mutex::new(None),
                 started: Instant::now(),
+                monitoring: Default::default(),
             }),
         };
         let live = state.lists();
@@ -151,6 +158,10 @@ impl AppState {
         &self.inner.metrics
     }
 
+    pub(crate) fn monitoring(&self) -> &routes::transactions::Engines {
+        &self.inner.monitoring
+    }
+
     pub fn uptime(&self) -> Duration {
         self.inner.started.elapsed()
     }
@@ -164,7 +175,10 @@ pub fn app(state: AppState) -> Router {
     api.fallback(routes::not_found)
         .layer(middleware::map_response(json_errors))
         .layer(DefaultBodyLimit::disable())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        // The service's limit, except 16 MiB for `POST /v1/transactions` (batches of transfers).
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            routes::transactions::body_limit(limit, req, next)
+        }))
         .layer(middleware::from_fn(
             move |mut req: Request, next: Next| async move {
                 req.extensions_mut().insert(BodyLimit(limit));
@@ -211,25 +225,21 @@ async fn json_errors(resp: Response) -> Response {
 
 async fn track_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().as_str().to_string();
+    // Cheap clones (a shared string and a method token): nothing is allocated per request.
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let method = req.method().clone();
     let mut resp = next.run(req).await;
-    state
-        .metrics()
-        .observe_request(&route, &method, resp.status().as_u16(), start.elapsed());
+    state.metrics().observe_request(
+        route.as_ref().map_or("unmatched", |p| p.as_str()),
+        method.as_str(),
+        resp.status().as_u16(),
+        start.elapsed(),
+    );
     resp.headers_mut().insert(
-        "x-raqib-lists-version",
-        header_value(&state.lists().version),
+        header::HeaderName::from_static("x-raqib-lists-version"),
+        state.inner.lists.load().version_header.clone(),
     );
     resp
-}
-
-fn header_value(s: &str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves; in-flight requests finish first.

@@ -42,11 +42,12 @@ pub struct LiveLists {
     pub lists_json: serde_json::Value,
     /// The matcher settings, stored with each screening.
     pub config_json: serde_json::Value,
-    /// What each screening stores as its list versions (`version`, `loaded_at`, `lists`),
-    /// built once per load and shared by every screening on it.
-    pub screening_lists: std::sync::Arc<serde_json::Value>,
-    /// `config_json`, shared the same way.
-    pub screening_config: std::sync::Arc<serde_json::Value>,
+    /// What each screening stores as its list versions (`{version, loaded_at, lists}`) and
+    /// matcher settings (`config_json`): built once per load, shared by every screening on it
+    /// and stored once.
+    pub context: std::sync::Arc<store::ScreeningContext>,
+    /// `version` as a response header value (`x-raqib-lists-version`), built once.
+    pub version_header: axum::http::HeaderValue,
 }
 
 impl LiveLists {
@@ -83,16 +84,20 @@ impl LiveLists {
         let config_json = serde_json::to_value(&config).map_err(|e| e.to_string())?;
         let screener = Screener::new(lists, config);
         let loaded_at = store::now();
-        let screening_lists = std::sync::Arc::new(serde_json::json!({
-            "version": version,
-            "loaded_at": loaded_at,
-            "lists": lists_json,
-        }));
-        let screening_config = std::sync::Arc::new(config_json.clone());
+        let context = std::sync::Arc::new(store::ScreeningContext::new(
+            serde_json::json!({
+                "version": version,
+                "loaded_at": loaded_at,
+                "lists": lists_json,
+            }),
+            config_json.clone(),
+        ));
+        let version_header = axum::http::HeaderValue::from_str(&version)
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static("unknown"));
         Ok(LiveLists {
             screener,
-            screening_lists,
-            screening_config,
+            context,
+            version_header,
             loaded_at,
             version,
             lists: versions,

@@ -3,7 +3,7 @@
 //! Hand-written rather than pulling a metrics registry: the series are few and fixed, the
 //! text format is small (version 0.0.4), and one short mutex per request is all it costs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -20,13 +20,21 @@ pub struct Metrics {
 
 #[derive(Debug, Default)]
 struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
-    latency: BTreeMap<String, Histogram>,
+    /// Per route: looked up by `&str`, so a request allocates nothing once its route, method
+    /// and status have been seen.
+    routes: HashMap<String, RouteStats>,
     screenings: BTreeMap<String, u64>,
     hits: u64,
     matches: u64,
     suppressed: u64,
     reloads: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Debug, Default)]
+struct RouteStats {
+    /// (method, status) → requests; a handful of entries per route.
+    requests: Vec<(String, u16, u64)>,
+    latency: Histogram,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -39,10 +47,21 @@ struct Histogram {
 impl Metrics {
     pub fn observe_request(&self, route: &str, method: &str, status: u16, took: Duration) {
         let Ok(mut m) = self.inner.lock() else { return };
-        *m.requests
-            .entry((route.to_string(), method.to_string(), status))
-            .or_default() += 1;
-        let h = m.latency.entry(route.to_string()).or_default();
+        if !m.routes.contains_key(route) {
+            m.routes.insert(route.to_string(), RouteStats::default());
+        }
+        let Some(r) = m.routes.get_mut(route) else {
+            return;
+        };
+        match r
+            .requests
+            .iter_mut()
+            .find(|(me, st, _)| *st == status && me == method)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => r.requests.push((method.to_string(), status, 1)),
+        }
+        let h = &mut r.latency;
         let s = took.as_secs_f64();
         for (i, b) in BUCKETS.iter().enumerate() {
             if s <= *b {
@@ -77,7 +96,14 @@ impl Metrics {
             "# HELP raqib_http_requests_total HTTP requests by route, method and status."
         );
         let _ = writeln!(out, "# TYPE raqib_http_requests_total counter");
-        for ((route, method, status), n) in &m.requests {
+        let mut routes: Vec<(&String, &RouteStats)> = m.routes.iter().collect();
+        routes.sort_by(|a, b| a.0.cmp(b.0));
+        let mut requests: Vec<(&String, &String, u16, u64)> = routes
+            .iter()
+            .flat_map(|(route, r)| r.requests.iter().map(move |(me, st, n)| (*route, me, *st, *n)))
+            .collect();
+        requests.sort();
+        for (route, method, status, n) in requests {
             let _ = writeln!(
                 out,
                 "raqib_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
@@ -90,7 +116,8 @@ impl Metrics {
             "# HELP raqib_http_request_duration_seconds HTTP request latency."
         );
         let _ = writeln!(out, "# TYPE raqib_http_request_duration_seconds histogram");
-        for (route, h) in &m.latency {
+        for (route, stats) in &routes {
+            let h = &stats.latency;
             let r = esc(route);
             for (i, b) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(

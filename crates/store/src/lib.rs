@@ -14,10 +14,25 @@
 //! Every table that holds a member's data carries `member_id`, and every read takes the
 //! member: the store has no "read any member's object" path besides the admin audit check.
 
+mod alerts;
+mod cases;
 mod model;
+mod sessions;
+mod suppression;
 mod writer;
 
+pub use alerts::{
+    AlertDecision, AlertQuery, AlertReview, AlertSort, AlertSource, NewAlert, NewTransaction,
+    RecordedBatch, StoredAlert, StoredTransaction,
+};
+pub use cases::{
+    AuditFilter, CaseChange, CaseDetail, CaseEvent, CaseFilter, CaseItem, CaseNote, CaseStatus,
+    CaseSummary, DashboardCounts, ItemKind, LabelledAuditEntry, NewCase, QUEUE_SEARCH_CAP,
+    QueueFilter, QueueItem,
+};
 pub use model::*;
+pub use suppression::SUPPRESSION_REFRESH;
+pub use sessions::{NewSession, SESSION_TTL, Session};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -97,6 +112,7 @@ struct Inner {
     backend: Backend,
     writer: writer::Writer,
     key_cache: Mutex<HashMap<String, CachedKey>>,
+    suppressions: suppression::SuppressionCache,
 }
 
 #[derive(Debug, Clone)]
@@ -162,7 +178,12 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Checkpoints inside a commit copy the WAL into the database file and fsync
+                // it while callers wait. The writer starts one every second on another
+                // connection instead (see `writer.rs`); the automatic one (default every
+                // 1,000 pages) stays only as a backstop for writes outside the writer.
+                .pragma("wal_autocheckpoint", "10000");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
@@ -177,6 +198,7 @@ impl Store {
                 backend,
                 writer,
                 key_cache: Mutex::new(HashMap::new()),
+                suppressions: suppression::SuppressionCache::default(),
             }),
         })
     }
@@ -422,9 +444,11 @@ impl Store {
     pub async fn screening(&self, member_id: &str, id: &str) -> Result<Option<ScreeningRecord>> {
         let row: Option<ScreeningRow> = dispatch!(&self.inner.backend, pool => {
             sqlx::query_as::<_, ScreeningRow>(
-                "SELECT id, member_id, key_id, endpoint, reference, subject_key, request, results, \
-                        lists, config, created_at \
-                 FROM screenings WHERE id = $1 AND member_id = $2",
+                &format!(
+                    "SELECT {SCREENING_COLUMNS} FROM screenings s \
+                     LEFT JOIN screening_contexts c ON c.id = s.context_id \
+                     WHERE s.id = $1 AND s.member_id = $2"
+                ),
             )
             .bind(id)
             .bind(member_id)
@@ -442,20 +466,9 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(Some(ScreeningRecord {
-            id: row.id,
-            member_id: row.member_id,
-            key_id: row.key_id,
-            endpoint: row.endpoint,
-            reference: row.reference,
-            subject_key: row.subject_key,
-            request: row.request.0,
-            results: row.results.0,
-            lists: row.lists.0,
-            config: row.config.0,
-            created_at: row.created_at,
-            hits,
-        }))
+        let mut record = row.into_record()?;
+        record.hits = hits;
+        Ok(Some(record))
     }
 
     /// A member's most recent screenings (without hits), newest first.
@@ -466,32 +479,18 @@ impl Store {
     ) -> Result<Vec<ScreeningRecord>> {
         let rows: Vec<ScreeningRow> = dispatch!(&self.inner.backend, pool => {
             sqlx::query_as::<_, ScreeningRow>(
-                "SELECT id, member_id, key_id, endpoint, reference, subject_key, request, results, \
-                        lists, config, created_at \
-                 FROM screenings WHERE member_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                &format!(
+                    "SELECT {SCREENING_COLUMNS} FROM screenings s \
+                     LEFT JOIN screening_contexts c ON c.id = s.context_id \
+                     WHERE s.member_id = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2"
+                ),
             )
             .bind(member_id)
             .bind(limit.clamp(1, 1000))
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|row| ScreeningRecord {
-                id: row.id,
-                member_id: row.member_id,
-                key_id: row.key_id,
-                endpoint: row.endpoint,
-                reference: row.reference,
-                subject_key: row.subject_key,
-                request: row.request.0,
-                results: row.results.0,
-                lists: row.lists.0,
-                config: row.config.0,
-                created_at: row.created_at,
-                hits: Vec::new(),
-            })
-            .collect())
+        rows.into_iter().map(ScreeningRow::into_record).collect()
     }
 
     /// One of `member_id`'s hits; `None` if missing or another member's.
@@ -549,6 +548,8 @@ impl Store {
             }),
         };
         self.inner.writer.decision(decision.clone(), audit).await?;
+        // Committed: later screenings of this subject see it without a database read.
+        self.inner.suppressions.record(&decision);
         Ok(decision)
     }
 
@@ -570,28 +571,41 @@ impl Store {
     /// For one query subject of a member: the entities whose latest decision is
     /// `false_positive`, each with that decision. Later screenings show these hits as
     /// suppressed (never drop them).
+    ///
+    /// Answered from memory (see [`SUPPRESSION_REFRESH`]): a member's decisions are read from
+    /// the database on first use and then incrementally; decisions recorded through this
+    /// store count at once.
     pub async fn suppressions(
         &self,
         member_id: &str,
         subject_key: &str,
     ) -> Result<HashMap<String, Decision>> {
+        self.inner
+            .suppressions
+            .suppressions(member_id, subject_key, |since| {
+                self.member_decisions(member_id, since)
+            })
+            .await
+    }
+
+    /// A member's decisions (created at or after `since`, when given), oldest first.
+    async fn member_decisions(
+        &self,
+        member_id: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Decision>> {
         let rows: Vec<DecisionRow> = dispatch!(&self.inner.backend, pool => {
             sqlx::query_as::<_, DecisionRow>(&format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions WHERE member_id = $1 AND subject_key = $2 \
+                "SELECT {DECISION_COLUMNS} FROM decisions \
+                 WHERE member_id = $1 AND ($2 IS NULL OR created_at >= $2) \
                  ORDER BY created_at, id"
             ))
             .bind(member_id)
-            .bind(subject_key)
+            .bind(since)
             .fetch_all(pool)
             .await?
         });
-        let mut latest: HashMap<String, Decision> = HashMap::new();
-        for row in rows {
-            let d = row.into_decision()?;
-            latest.insert(d.entity_id.clone(), d);
-        }
-        latest.retain(|_, d| d.decision == DecisionKind::FalsePositive);
-        Ok(latest)
+        rows.into_iter().map(DecisionRow::into_decision).collect()
     }
 
     // ----- lists and audit ----------------------------------------------------------------
@@ -810,6 +824,10 @@ impl KeyRow {
     }
 }
 
+const SCREENING_COLUMNS: &str = "s.id, s.member_id, s.key_id, s.endpoint, s.reference, \
+    s.subject_key, s.request, s.results, s.lists, s.config, s.created_at, s.encoding, s.payload, \
+    c.lists AS context_lists, c.config AS context_config";
+
 #[derive(sqlx::FromRow)]
 struct ScreeningRow {
     id: String,
@@ -823,6 +841,56 @@ struct ScreeningRow {
     lists: Json<serde_json::Value>,
     config: Json<serde_json::Value>,
     created_at: DateTime<Utc>,
+    encoding: Option<String>,
+    payload: Option<Vec<u8>>,
+    context_lists: Option<Json<serde_json::Value>>,
+    context_config: Option<Json<serde_json::Value>>,
+}
+
+impl ScreeningRow {
+    /// The record without hits. Rows from before migration 0004 (`encoding` NULL) carry their
+    /// JSON in the old columns; newer ones in the compressed payload and the shared context.
+    fn into_record(self) -> Result<ScreeningRecord> {
+        let (request, results, lists, config) = match self.encoding.as_deref() {
+            None => (self.request.0, self.results.0, self.lists.0, self.config.0),
+            Some(PAYLOAD_ENCODING) => {
+                let payload = self.payload.ok_or_else(|| {
+                    StoreError::Corrupt(format!("screening {} has no payload", self.id))
+                })?;
+                let (request, results) = ScreeningPayload::from_stored(payload)
+                    .decode()
+                    .map_err(|e| StoreError::Corrupt(format!("screening {}: {e}", self.id)))?;
+                let (Some(lists), Some(config)) = (self.context_lists, self.context_config)
+                else {
+                    return Err(StoreError::Corrupt(format!(
+                        "screening {} has no list versions",
+                        self.id
+                    )));
+                };
+                (request, results, lists.0, config.0)
+            }
+            Some(other) => {
+                return Err(StoreError::Corrupt(format!(
+                    "screening {} has unknown encoding {other:?}",
+                    self.id
+                )));
+            }
+        };
+        Ok(ScreeningRecord {
+            id: self.id,
+            member_id: self.member_id,
+            key_id: self.key_id,
+            endpoint: self.endpoint,
+            reference: self.reference,
+            subject_key: self.subject_key,
+            request,
+            results,
+            lists,
+            config,
+            created_at: self.created_at,
+            hits: Vec::new(),
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]

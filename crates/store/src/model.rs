@@ -125,8 +125,9 @@ pub struct NewHit {
 }
 
 /// One screened subject with everything needed to reproduce and audit the answer: the request
-/// as received, the results as returned, the list versions and the matcher config.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// as received and the results as returned (one compressed [`ScreeningPayload`]), the list
+/// versions and the matcher config (one shared [`ScreeningContext`]).
+#[derive(Debug, Clone)]
 pub struct NewScreening {
     pub id: String,
     pub member_id: String,
@@ -135,15 +136,148 @@ pub struct NewScreening {
     pub endpoint: String,
     pub reference: Option<String>,
     pub subject_key: String,
-    pub request: serde_json::Value,
-    pub results: serde_json::Value,
-    /// The list versions the screening ran against. Shared (`Arc`): one value per lists load,
-    /// reused by every screening on it instead of being rebuilt per request.
-    pub lists: std::sync::Arc<serde_json::Value>,
-    /// The matcher settings; shared like `lists`.
-    pub config: std::sync::Arc<serde_json::Value>,
+    /// The request as received and the answer as sent, byte for byte, compressed.
+    pub payload: ScreeningPayload,
+    /// The list versions and matcher settings the screening ran with. One value per lists
+    /// load, shared (`Arc`) by every screening on it and stored once (content-addressed).
+    pub context: std::sync::Arc<ScreeningContext>,
     pub created_at: DateTime<Utc>,
     pub hits: Vec<NewHit>,
+}
+
+/// How [`ScreeningPayload`] bytes are encoded; stored in `screenings.encoding`. Rows written
+/// before migration 0004 have no encoding and keep their request and results in the JSON
+/// columns.
+pub const PAYLOAD_ENCODING: &str = "zstd+json";
+
+/// zstd level for payloads: level 1 is the fastest and, on these small JSON documents, within a
+/// few percent of level 3's size.
+const PAYLOAD_ZSTD_LEVEL: i32 = 1;
+
+/// The stored form of one screening's request and answer: one zstd frame holding the JSON
+/// document `{"request":<request as received>,"results":<answer as sent>}`. Built by the caller
+/// (on its own thread, so compression does not queue behind the single writer) from the exact
+/// bytes it received and sent; the JSON texts are embedded verbatim, never re-serialised.
+#[derive(Clone)]
+pub struct ScreeningPayload {
+    compressed: Vec<u8>,
+}
+
+impl std::fmt::Debug for ScreeningPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScreeningPayload")
+            .field("compressed_bytes", &self.compressed.len())
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct PayloadDoc {
+    request: serde_json::Value,
+    results: serde_json::Value,
+}
+
+impl ScreeningPayload {
+    /// Compresses `request` and `results`, each one complete JSON text (the caller's bytes as
+    /// received and as sent). Texts that are not JSON are refused, so what is stored always
+    /// reads back.
+    pub fn encode(request: &[u8], results: &[u8]) -> crate::Result<ScreeningPayload> {
+        for (field, text) in [("request", request), ("results", results)] {
+            if !is_json_text(text) {
+                return Err(crate::StoreError::Invalid {
+                    field,
+                    reason: "not a JSON text".into(),
+                });
+            }
+        }
+        let mut doc = Vec::with_capacity(request.len() + results.len() + 24);
+        doc.extend_from_slice(b"{\"request\":");
+        doc.extend_from_slice(request);
+        doc.extend_from_slice(b",\"results\":");
+        doc.extend_from_slice(results);
+        doc.push(b'}');
+        // One compression context per thread: creating one per call cost more than
+        // compressing a typical 3 KB answer.
+        thread_local! {
+            static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let compressed = COMPRESSOR.with(|c| -> std::io::Result<Vec<u8>> {
+            let mut c = c.borrow_mut();
+            if c.is_none() {
+                *c = Some(zstd::bulk::Compressor::new(PAYLOAD_ZSTD_LEVEL)?);
+            }
+            match c.as_mut() {
+                Some(c) => c.compress(&doc),
+                None => zstd::bulk::compress(&doc, PAYLOAD_ZSTD_LEVEL),
+            }
+        });
+        let compressed = compressed
+            .map_err(|e| crate::StoreError::Corrupt(format!("compressing a payload: {e}")))?;
+        Ok(ScreeningPayload { compressed })
+    }
+
+    /// [`ScreeningPayload::encode`] from JSON values (tests and callers without raw bytes).
+    pub fn from_values(
+        request: &serde_json::Value,
+        results: &serde_json::Value,
+    ) -> crate::Result<ScreeningPayload> {
+        let r = serde_json::to_vec(request)
+            .map_err(|e| crate::StoreError::Corrupt(format!("serialising a request: {e}")))?;
+        let s = serde_json::to_vec(results)
+            .map_err(|e| crate::StoreError::Corrupt(format!("serialising results: {e}")))?;
+        ScreeningPayload::encode(&r, &s)
+    }
+
+    /// Wraps bytes read from the database.
+    pub(crate) fn from_stored(compressed: Vec<u8>) -> ScreeningPayload {
+        ScreeningPayload { compressed }
+    }
+
+    /// The stored bytes.
+    pub fn compressed(&self) -> &[u8] {
+        &self.compressed
+    }
+
+    /// The uncompressed JSON document `{"request":…,"results":…}`.
+    pub fn json(&self) -> crate::Result<Vec<u8>> {
+        zstd::stream::decode_all(self.compressed.as_slice())
+            .map_err(|e| crate::StoreError::Corrupt(format!("bad screening payload: {e}")))
+    }
+
+    /// The request and the results as JSON values.
+    pub fn decode(&self) -> crate::Result<(serde_json::Value, serde_json::Value)> {
+        let doc: PayloadDoc = serde_json::from_slice(&self.json()?)
+            .map_err(|e| crate::StoreError::Corrupt(format!("bad screening payload: {e}")))?;
+        Ok((doc.request, doc.results))
+    }
+}
+
+/// True when `text` is exactly one JSON value (surrounding whitespace allowed). Parses
+/// without building anything.
+fn is_json_text(text: &[u8]) -> bool {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
+/// The list versions and matcher settings a screening ran with. Built once per lists load and
+/// stored once (table `screening_contexts`), keyed by the SHA-256 of its content, so equal
+/// contexts share one row across loads, restarts and server instances.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreeningContext {
+    /// Hex SHA-256 of the two JSON texts.
+    pub id: String,
+    pub lists: serde_json::Value,
+    pub config: serde_json::Value,
+}
+
+impl ScreeningContext {
+    pub fn new(lists: serde_json::Value, config: serde_json::Value) -> ScreeningContext {
+        let l = lists.to_string();
+        let c = config.to_string();
+        let id = crate::sha256_hex(format!("{}:{l}{}:{c}", l.len(), c.len()).as_bytes());
+        ScreeningContext { id, lists, config }
+    }
 }
 
 /// A stored screening, read back by its member.

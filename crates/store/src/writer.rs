@@ -12,6 +12,7 @@ use crate::{
     audit_hash, dispatch, now,
 };
 use sqlx::types::Json;
+use std::collections::HashSet;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most jobs per transaction; bounds the latency a single commit adds.
@@ -21,6 +22,9 @@ const QUEUE: usize = 4096;
 /// Rows per multi-row `INSERT`: 12 columns × 400 rows = 4,800 bound parameters, well under
 /// SQLite's (32,766) and PostgreSQL's (65,535) limits.
 const ROWS_PER_INSERT: usize = 400;
+/// Screening contexts remembered as stored before the set is cleared (it only saves an
+/// idempotent insert per batch).
+const MAX_KNOWN_CONTEXTS: usize = 10_000;
 /// Arbitrary constant naming the audit chain lock in PostgreSQL.
 const AUDIT_LOCK_KEY: i64 = 0x7261_7169_6261_7564;
 
@@ -127,6 +131,10 @@ macro_rules! append_audit_row {
 }
 
 async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
+    // Screening contexts known to be in the database (written by an earlier commit of this
+    // writer); others are inserted, idempotently, in the transaction that first needs them.
+    let mut known = HashSet::new();
+    let mut checkpoint = Checkpointer::default();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -136,7 +144,9 @@ async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
             }
         }
         let jobs: Vec<&Job> = batch.iter().map(|(j, _)| j).collect();
-        match commit(&backend, &jobs).await {
+        let committed = commit(&backend, &jobs, &mut known).await;
+        checkpoint.after_commit(&backend);
+        match committed {
             Ok(outputs) => {
                 for ((_, reply), out) in batch.into_iter().zip(outputs) {
                     let _ = reply.send(Ok(out));
@@ -150,7 +160,7 @@ async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
             Err(e) => {
                 tracing::warn!(error = %e, jobs = batch.len(), "batch commit failed; retrying jobs one by one");
                 for (job, reply) in batch {
-                    let r = commit(&backend, &[&job]).await.and_then(|mut o| {
+                    let r = commit(&backend, &[&job], &mut known).await.and_then(|mut o| {
                         o.pop()
                             .ok_or_else(|| StoreError::Corrupt("empty commit output".into()))
                     });
@@ -161,8 +171,85 @@ async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
     }
 }
 
-async fn commit(backend: &Backend, jobs: &[&Job]) -> Result<Vec<Output>> {
+/// SQLite only: copies the WAL back into the database file at most once per
+/// [`CHECKPOINT_EVERY`], on another pooled connection, so commits do not wait for it (the
+/// connections' automatic checkpoint is raised to 10,000 pages, a backstop). A PASSIVE
+/// checkpoint does not block the writer; if readers keep it from finishing, the next one
+/// continues.
+#[derive(Debug)]
+struct Checkpointer {
+    last: std::time::Instant,
+    running: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// How often the WAL is checkpointed while writes go on.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl Default for Checkpointer {
+    fn default() -> Self {
+        Checkpointer {
+            last: std::time::Instant::now(),
+            running: Default::default(),
+        }
+    }
+}
+
+impl Checkpointer {
+    fn after_commit(&mut self, backend: &Backend) {
+        use std::sync::atomic::Ordering;
+        let Backend::Sqlite(pool) = backend else {
+            return;
+        };
+        if self.last.elapsed() < CHECKPOINT_EVERY || self.running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.last = std::time::Instant::now();
+        let (pool, running) = (pool.clone(), self.running.clone());
+        tokio::spawn(async move {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
+            }
+            running.store(false, Ordering::Release);
+        });
+    }
+}
+
+async fn commit(
+    backend: &Backend,
+    jobs: &[&Job],
+    known: &mut HashSet<String>,
+) -> Result<Vec<Output>> {
     let needs_chain = jobs.iter().any(|j| !matches!(j, Job::Screenings(_)));
+    let mut new_contexts: Vec<&crate::ScreeningContext> = Vec::new();
+    for job in jobs {
+        if let Job::Screenings(list) = job {
+            for s in list {
+                if !known.contains(&s.context.id)
+                    && !new_contexts.iter().any(|c| c.id == s.context.id)
+                {
+                    new_contexts.push(&s.context);
+                }
+            }
+        }
+    }
+    let committed = commit_tx(backend, jobs, needs_chain, &new_contexts).await?;
+    if known.len() > MAX_KNOWN_CONTEXTS {
+        // Many distinct `/match` parameter sets: forget them; re-inserting is a no-op.
+        known.clear();
+    }
+    known.extend(new_contexts.iter().map(|c| c.id.clone()));
+    Ok(committed)
+}
+
+async fn commit_tx(
+    backend: &Backend,
+    jobs: &[&Job],
+    needs_chain: bool,
+    new_contexts: &[&crate::ScreeningContext],
+) -> Result<Vec<Output>> {
     dispatch!(backend, pool => {
         let mut tx = if matches!(backend, Backend::Sqlite(_)) {
             // IMMEDIATE takes the write lock up front, so reading the chain head and appending
@@ -226,10 +313,25 @@ async fn commit(backend: &Backend, jobs: &[&Job]) -> Result<Vec<Output>> {
                 }
             }
         }
+        for c in new_contexts {
+            sqlx::query(
+                "INSERT INTO screening_contexts (id, lists, config, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&c.id)
+            .bind(Json(&c.lists))
+            .bind(Json(&c.config))
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        }
         for chunk in screenings.chunks(ROWS_PER_INSERT) {
+            // The pre-0004 JSON columns are NOT NULL; new rows hold the JSON text `null` there
+            // and their content in `payload` (see migration 0004).
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO screenings (id, member_id, key_id, endpoint, reference, \
-                 subject_key, request, results, lists, config, created_at) ",
+                 subject_key, request, results, lists, config, created_at, encoding, payload, \
+                 context_id) ",
             );
             q.push_values(chunk, |mut b, s| {
                 b.push_bind(&s.id)
@@ -238,11 +340,14 @@ async fn commit(backend: &Backend, jobs: &[&Job]) -> Result<Vec<Output>> {
                     .push_bind(&s.endpoint)
                     .push_bind(&s.reference)
                     .push_bind(&s.subject_key)
-                    .push_bind(Json(&s.request))
-                    .push_bind(Json(&s.results))
-                    .push_bind(Json(s.lists.as_ref()))
-                    .push_bind(Json(s.config.as_ref()))
-                    .push_bind(s.created_at);
+                    .push("'null'")
+                    .push("'null'")
+                    .push("'null'")
+                    .push("'null'")
+                    .push_bind(s.created_at)
+                    .push_bind(crate::PAYLOAD_ENCODING)
+                    .push_bind(s.payload.compressed())
+                    .push_bind(&s.context.id);
             });
             q.build().execute(&mut *tx).await?;
         }

@@ -7,17 +7,19 @@ use store::*;
 
 struct TestDb {
     store: Store,
+    /// What `Store::connect` was given, to open a second instance.
+    url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
 async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("raqib.db");
-    let store = Store::connect(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("sqlite store");
+    let url = path.to_str().expect("utf-8 path").to_string();
+    let store = Store::connect(&url).await.expect("sqlite store");
     TestDb {
         store,
+        url,
         _dir: Some(dir),
     }
 }
@@ -31,7 +33,11 @@ async fn postgres() -> Option<TestDb> {
         .await
         .expect("create test database");
     let store = Store::connect(&url).await.expect("postgres store");
-    Some(TestDb { store, _dir: None })
+    Some(TestDb {
+        store,
+        url,
+        _dir: None,
+    })
 }
 
 async fn backends() -> Vec<TestDb> {
@@ -50,10 +56,15 @@ fn screening(member: &Principal, subject: &str, entity: &str) -> NewScreening {
         endpoint: "v1/screen".into(),
         reference: Some("cust-1".into()),
         subject_key: subject.into(),
-        request: serde_json::json!({"name": "Abu Bakr al-Baghdadi"}),
-        results: serde_json::json!({"matches": [{"entity_id": entity, "score": 0.93}]}),
-        lists: serde_json::json!([{"source": "un", "published": "2026-01-01"}]).into(),
-        config: serde_json::json!({"threshold": 0.8}).into(),
+        payload: ScreeningPayload::encode(
+            br#"{"name": "Abu Bakr al-Baghdadi"}"#,
+            format!(r#"{{"matches":[{{"entity_id":"{entity}","score":0.93}}]}}"#).as_bytes(),
+        )
+        .expect("payload"),
+        context: std::sync::Arc::new(ScreeningContext::new(
+            serde_json::json!([{"source": "un", "published": "2026-01-01"}]),
+            serde_json::json!({"threshold": 0.8}),
+        )),
         created_at: now(),
         hits: vec![NewHit {
             id: new_id("hit"),
@@ -135,9 +146,13 @@ async fn screenings_round_trip_and_stay_within_their_member() {
             .await
             .expect("read")
             .expect("present");
-        assert_eq!(back.request, scr.request);
-        assert_eq!(back.results, scr.results);
-        assert_eq!(back.lists, *scr.lists);
+        let (request, results) = scr.payload.decode().expect("decode");
+        assert_eq!(request, serde_json::json!({"name": "Abu Bakr al-Baghdadi"}));
+        assert_eq!(back.request, request);
+        assert_eq!(back.results, results);
+        assert_eq!(back.results["matches"][0]["entity_id"], "un:QDi.299");
+        assert_eq!(back.lists, scr.context.lists);
+        assert_eq!(back.config, scr.context.config);
         assert_eq!(back.created_at, scr.created_at);
         assert_eq!(back.hits.len(), 1);
         assert_eq!(back.hits[0].entity_id, "un:QDi.299");
@@ -362,4 +377,46 @@ async fn bad_urls_and_member_names_are_errors_not_panics() {
             ..
         })
     ));
+}
+
+/// Suppressions are answered from memory; another `Store` on the same database (a restart,
+/// or a second server instance) reads them from the database on first use and picks up
+/// decisions made elsewhere within `SUPPRESSION_REFRESH`.
+#[tokio::test]
+async fn suppressions_survive_a_restart_and_reach_other_instances() {
+    for db in backends().await {
+        let s = &db.store;
+        let url = db.url.clone();
+        let (_, a) = principal(s, "Bank A", Role::Analyst).await;
+        let scr = screening(&a, "subj-1", "un:QDi.299");
+        let hit_id = scr.hits[0].id.clone();
+        s.record_screenings(vec![scr]).await.expect("record");
+        let other = Store::connect(&url).await.expect("second instance");
+        // The second instance has cached "no decisions" for the member.
+        assert!(
+            other
+                .suppressions(&a.member_id, "subj-1")
+                .await
+                .expect("sup")
+                .is_empty()
+        );
+        let d = s
+            .record_decision(&a, &hit_id, DecisionKind::FalsePositive, "different DOB")
+            .await
+            .expect("decide");
+        // A fresh instance (a restart) sees it at once: it loads from the database.
+        let restarted = Store::connect(&url).await.expect("restart");
+        let sup = restarted
+            .suppressions(&a.member_id, "subj-1")
+            .await
+            .expect("sup");
+        assert_eq!(sup.get("un:QDi.299").map(|x| &x.id), Some(&d.id));
+        // The running one after its refresh interval.
+        tokio::time::sleep(SUPPRESSION_REFRESH + std::time::Duration::from_millis(100)).await;
+        let sup = other
+            .suppressions(&a.member_id, "subj-1")
+            .await
+            .expect("sup");
+        assert_eq!(sup.get("un:QDi.299").map(|x| &x.id), Some(&d.id));
+    }
 }

@@ -34,6 +34,10 @@ pub struct Args {
     /// Queries scored by the brute-force baseline (it is slow).
     #[arg(long, default_value_t = 200)]
     pub baseline: usize,
+    /// Matcher settings (JSON object with fields of `screening::Config`); default pack
+    /// without it.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -151,7 +155,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let lists = crate::common::load_lists(&args.lists)?;
     let load = t0.elapsed();
     let t1 = Instant::now();
-    let screener = Screener::new(lists, Config::default());
+    let config = match &args.config {
+        Some(p) => super::eval_screening::read_config(p)?,
+        None => Config::default(),
+    };
+    let screener = Screener::new(lists, config);
     let build = t1.elapsed();
     let names = match &args.queries {
         Some(p) => read_queries(p)?,

@@ -13,7 +13,9 @@
 //! first expected id (over found ones; ties share a rank: competition ranking), the rate of
 //! queries whose best match is a wrong entity; negatives: false-positive rate (any match). Overall
 //! query-level precision, recall and F1 (a wrong entity called a match is a false positive),
-//! and a threshold sweep.
+//! and a threshold sweep. With `--failures FILE`, every miss and false positive is written to
+//! FILE with a retrieval diagnosis, and misses are counted by reason (not retrieved, over the
+//! candidate budget, low name score, outranked or adjusted).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -35,10 +37,17 @@ pub struct Args {
     /// Threshold to report at (default: the screening default).
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// Matcher settings to evaluate instead of the default pack: a JSON object with any of
+    /// the fields of `screening::Config` (the others keep their defaults).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// Write every miss and false positive (query, expected, top hits) to this JSON-lines file.
+    /// Write every miss and false positive (query, expected, top hits) to this JSON-lines
+    /// file; each miss also carries a diagnosis of its expected entities (was each name
+    /// retrieved, its rank in candidate order, its retrieval and pairwise scores) and a
+    /// reason, and a count of misses by reason is printed.
     #[arg(long)]
     pub failures: Option<PathBuf>,
 }
@@ -242,7 +251,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let mut lists = crate::common::load_lists(&args.lists)?;
     let (requested, applied, unmatched) = apply_removals(&mut lists, &queries)?;
-    let mut config = Config::default();
+    let mut config = match &args.config {
+        Some(p) => read_config(p)?,
+        None => Config::default(),
+    };
     if let Some(t) = args.threshold {
         config.threshold = t;
     }
@@ -264,7 +276,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let results = screener.screen_many(&qs);
     let mut outcomes = Vec::with_capacity(queries.len());
     let mut failures = Vec::new();
-    for (q, r) in queries.iter().zip(results) {
+    let mut miss_reasons: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+    for ((q, r), query) in queries.iter().zip(results).zip(&qs) {
         let expected: HashSet<&str> = q.expected.iter().map(String::as_str).collect();
         let (hits, error) = match r {
             Ok(h) => (h, None),
@@ -297,9 +310,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             !o.hits.first().is_some_and(|t| t.1 >= threshold)
         };
         if !ok && args.failures.is_some() {
+            let diagnosis = if o.positive {
+                screener.diagnose(query, &q.expected).ok()
+            } else {
+                None
+            };
+            let reason = diagnosis
+                .as_ref()
+                .map(|d| miss_reason(d, &o, threshold, screener.config().weak_alias_factor));
+            if let Some(r) = reason {
+                *miss_reasons.entry((o.category.clone(), r)).or_insert(0usize) += 1;
+            }
             failures.push(serde_json::json!({
                 "id": q.id, "category": o.category, "name": q.name, "expected": q.expected,
                 "error": o.error,
+                "reason": reason,
+                "expected_rank": o.expected().map(|(r, _)| r),
+                "expected_score": o.expected().map(|(_, s)| s),
+                "diagnosis": diagnosis,
                 "hits": hits.iter().take(3).map(|h| serde_json::json!({
                     "entity_id": h.entity_id, "score": h.score, "name": h.name,
                     "expected": expected.contains(h.entity_id.as_str()),
@@ -318,6 +346,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             s.push('\n');
         }
         std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))?;
+        if !args.json {
+            println!(
+                "misses by reason (written to {}; see `raqib eval screening --help`):",
+                path.display()
+            );
+            for ((cat, reason), n) in &miss_reasons {
+                println!("  {cat:<20} {reason:<24} {n:>5}");
+            }
+        }
     }
 
     let report = build_report(
@@ -333,6 +370,72 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         print_report(&report);
     }
     Ok(())
+}
+
+/// Reads a settings pack (JSON, missing fields take their defaults).
+pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not JSON", path.display()))?;
+    let known = serde_json::to_value(Config::default())?;
+    if let (Some(obj), Some(known)) = (v.as_object(), known.as_object()) {
+        if let Some(k) = obj.keys().find(|k| !known.contains_key(*k)) {
+            bail!(
+                "{}: unknown setting {k:?} (known: {})",
+                path.display(),
+                known.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    serde_json::from_value(v)
+        .with_context(|| format!("{}: not a screening settings object", path.display()))
+}
+
+/// Why a positive query missed, from the screener's diagnosis of its expected entities:
+/// - `not_loaded`: no expected entity is in the index (all its names were held out);
+/// - `not_retrieved`: no name of an expected entity shares a retrieval key with the query;
+/// - `over_budget`: names share keys but none made the scored candidates (candidate budget
+///   or minimum retrieval share);
+/// - `low_name_score`: scored, but the best pairwise score (after the weak-alias factor) is
+///   below the threshold;
+/// - `full_scan_would_match`: the scored names fall short, but an unscored name of the
+///   entity scores at or above the threshold (a retrieval loss);
+/// - `outranked_or_adjusted`: a name scored at or above the threshold, but the entity was not
+///   ranked first as a match (another entity scored higher, or the evidence guard or a
+///   qualifier lowered it).
+fn miss_reason(
+    d: &screening::Diagnosis,
+    o: &Outcome,
+    threshold: f64,
+    weak_factor: f64,
+) -> &'static str {
+    let names: Vec<&screening::NameDiagnosis> =
+        d.entities.iter().flat_map(|e| e.names.iter()).collect();
+    if names.is_empty() {
+        return "not_loaded";
+    }
+    let eff = |n: &&screening::NameDiagnosis| {
+        if n.weak {
+            n.raw_score * weak_factor
+        } else {
+            n.raw_score
+        }
+    };
+    let best_scored = names
+        .iter()
+        .filter(|n| n.retrieved)
+        .map(eff)
+        .fold(None, |a: Option<f64>, s| Some(a.map_or(s, |a| a.max(s))));
+    let best_any = names.iter().map(eff).fold(0.0, f64::max);
+    match best_scored {
+        Some(s) if s >= threshold => "outranked_or_adjusted",
+        _ if best_any >= threshold => "full_scan_would_match",
+        Some(_) => "low_name_score",
+        None if names.iter().any(|n| n.candidate_rank.is_some()) => "over_budget",
+        None if o.expected().is_some() => "low_name_score",
+        None => "not_retrieved",
+    }
 }
 
 struct Counts {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use monitoring::input::{Format, Record, amlsim, csv_mapped, jsonl, pacs008};
-use monitoring::{Alert, AlertStatus, Engine, ListedMatch, NameScreener, Rejected, Rules};
+use monitoring::{Alert, AlertStatus, Engine, Rejected, Rules, Transaction};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,6 +47,14 @@ pub struct Args {
     /// Also write alerts when first raised (`status: open`), not only their final version.
     #[arg(long)]
     pub emit_open: bool,
+    /// Also store the scored transactions and the alerts in this database (a file path or
+    /// `sqlite:PATH` for SQLite, `postgres://...`), where `raqib serve` shows them to
+    /// analysts. Needs --member. Re-running the same input stores nothing twice.
+    #[arg(long, requires = "member")]
+    pub store: Option<String>,
+    /// Member (organisation) the stored transactions and alerts belong to; created if new.
+    #[arg(long)]
+    pub member: Option<String>,
     /// Print the default rules pack and exit.
     #[arg(long)]
     pub print_default_rules: bool,
@@ -56,29 +64,8 @@ pub struct Args {
 }
 
 /// Watchlist screening for the listed-counterparty detector: a newtype over the screening
-/// crate's index, so the monitoring crate stays independent of it.
-pub struct ScreenerGlue(pub Arc<screening::Screener>);
-
-impl std::fmt::Debug for ScreenerGlue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ScreenerGlue")
-    }
-}
-
-impl NameScreener for ScreenerGlue {
-    fn screen(&self, name: &str, country: Option<&str>) -> Option<ListedMatch> {
-        let mut q = screening::Query::name(name);
-        q.country = country.map(str::to_string);
-        let hits = self.0.screen(&q).ok()?;
-        let h = hits.into_iter().find(|h| h.is_match)?;
-        Some(ListedMatch {
-            entity_id: h.entity_id,
-            listed_name: h.name,
-            source: h.source.as_str().to_string(),
-            score: h.score,
-        })
-    }
-}
+/// crate's index (it lives in `server`, which scores `POST /v1/transactions` with it too).
+pub use server::ScreenerGlue;
 
 /// Counts of one run, for the summary and for `raqib bench monitoring`.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -252,13 +239,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         )),
         None => None,
     };
-    let summary = drive(
+    let mut sink = match (&args.store, &args.member) {
+        (Some(url), Some(member)) => Some(StoreSink::open(url, member, &path)?),
+        (Some(_), None) => bail!("--store needs --member NAME"),
+        _ => None,
+    };
+    let summary = drive_with(
         &mut engine,
         recs,
         &mut w,
         args.emit_open,
         &mut rejected_input,
         rej_w.as_mut().map(|w| w as &mut dyn Write),
+        sink.as_mut(),
     )?;
     w.flush()
         .with_context(|| format!("writing {}", alerts_path.display()))?;
@@ -276,6 +269,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &rejected_input,
         engine.rejections(),
     );
+    if let Some(sink) = &sink {
+        println!(
+            "stored           {} transactions ({} already stored), {} alert versions ({} unchanged) for member {}",
+            sink.stored.transactions_stored,
+            sink.stored.transactions_duplicate,
+            sink.alert_versions,
+            sink.stored.alerts_unchanged,
+            args.member.as_deref().unwrap_or("")
+        );
+    }
     Ok(())
 }
 
@@ -287,11 +290,31 @@ pub fn drive(
     w: &mut dyn Write,
     emit_open: bool,
     rejected: &mut Vec<Rejected>,
+    rej_out: Option<&mut dyn Write>,
+) -> anyhow::Result<RunSummary> {
+    drive_with(engine, recs, w, emit_open, rejected, rej_out, None)
+}
+
+/// [`drive`], also handing every accepted transaction and every alert version (raised or
+/// closed) to `sink` (the `--store` writer).
+pub fn drive_with(
+    engine: &mut Engine,
+    recs: Box<dyn Iterator<Item = Record> + '_>,
+    w: &mut dyn Write,
+    emit_open: bool,
+    rejected: &mut Vec<Rejected>,
     mut rej_out: Option<&mut dyn Write>,
+    mut sink: Option<&mut StoreSink>,
 ) -> anyhow::Result<RunSummary> {
     let mut s = RunSummary::default();
     let mut buf = Vec::new();
-    let mut write = |alerts: &mut Vec<Alert>, s: &mut RunSummary| -> anyhow::Result<()> {
+    let mut write = |alerts: &mut Vec<Alert>,
+                     s: &mut RunSummary,
+                     sink: Option<&mut StoreSink>|
+     -> anyhow::Result<()> {
+        if let Some(sink) = sink {
+            sink.alerts(alerts)?;
+        }
         for a in alerts.drain(..) {
             if a.status == AlertStatus::Closed || emit_open {
                 serde_json::to_writer(&mut *w, &a)?;
@@ -305,15 +328,26 @@ pub fn drive(
         s.records += 1;
         match r {
             Ok(tx) => {
-                if let Err(rej) = engine.process_into(tx, &mut buf) {
-                    if let Some(o) = rej_out.as_deref_mut() {
-                        writeln!(o, "{}", serde_json::to_string(&rej)?)?;
+                let row = match sink.is_some() {
+                    true => Some(StoreSink::row(&tx)?),
+                    false => None,
+                };
+                match engine.process_into(tx, &mut buf) {
+                    Ok(()) => {
+                        if let (Some(sink), Some(row)) = (sink.as_deref_mut(), row) {
+                            sink.transaction(row)?;
+                        }
                     }
-                    if rejected.len() < 10_000 {
-                        rejected.push(rej);
+                    Err(rej) => {
+                        if let Some(o) = rej_out.as_deref_mut() {
+                            writeln!(o, "{}", serde_json::to_string(&rej)?)?;
+                        }
+                        if rejected.len() < 10_000 {
+                            rejected.push(rej);
+                        }
                     }
                 }
-                write(&mut buf, &mut s)?;
+                write(&mut buf, &mut s, sink.as_deref_mut())?;
             }
             Err(rej) => {
                 s.rejected_at_input += 1;
@@ -327,9 +361,122 @@ pub fn drive(
         }
     }
     let mut fin = engine.finish();
-    write(&mut fin, &mut s)?;
+    write(&mut fin, &mut s, sink.as_deref_mut())?;
+    if let Some(sink) = sink {
+        sink.flush()?;
+    }
     s.stats = engine.stats().clone();
     Ok(s)
+}
+
+/// Writes a batch run into the store (`--store`): accepted transactions and alert versions,
+/// committed every [`StoreSink::BATCH`] transactions in one database transaction each, with
+/// a `transactions.scored` audit entry (actor `cli`). Transactions already stored for the
+/// member and unchanged alert versions are skipped by the store, so a re-run is harmless.
+pub struct StoreSink {
+    rt: tokio::runtime::Runtime,
+    store: store::Store,
+    member_id: String,
+    run_id: String,
+    input: String,
+    txs: Vec<store::NewTransaction>,
+    alerts: Vec<store::NewAlert>,
+    /// Totals over the run.
+    pub stored: store::RecordedBatch,
+    pub alert_versions: u64,
+}
+
+impl StoreSink {
+    /// Transactions per commit.
+    pub const BATCH: usize = 10_000;
+
+    /// Opens (and migrates) the database and makes sure the member exists.
+    pub fn open(url: &str, member: &str, input: &Path) -> anyhow::Result<StoreSink> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        let (store, member) = rt.block_on(async {
+            let store = store::Store::connect(url)
+                .await
+                .context("opening the database given with --store")?;
+            let m = store
+                .ensure_member(member)
+                .await
+                .with_context(|| format!("creating member {member:?}"))?;
+            anyhow::Ok((store, m))
+        })?;
+        Ok(StoreSink {
+            rt,
+            store,
+            member_id: member.id,
+            run_id: store::new_id("run"),
+            input: input.display().to_string(),
+            txs: Vec::new(),
+            alerts: Vec::new(),
+            stored: store::RecordedBatch::default(),
+            alert_versions: 0,
+        })
+    }
+
+    fn row(tx: &Transaction) -> anyhow::Result<store::NewTransaction> {
+        Ok(store::NewTransaction {
+            tx_id: tx.id.clone(),
+            timestamp: tx.timestamp,
+            orig_acct: tx.originator.account.clone(),
+            bene_acct: tx.beneficiary.account.clone(),
+            amount: tx.amount,
+            currency: tx.currency.clone(),
+            body: serde_json::to_value(tx)?,
+        })
+    }
+
+    fn transaction(&mut self, row: store::NewTransaction) -> anyhow::Result<()> {
+        self.txs.push(row);
+        if self.txs.len() >= Self::BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn alerts(&mut self, alerts: &[Alert]) -> anyhow::Result<()> {
+        self.alerts.extend(server::alert_rows(alerts)?);
+        Ok(())
+    }
+
+    /// Commits what is buffered.
+    pub fn flush(&mut self) -> anyhow::Result<()> {
+        if self.txs.is_empty() && self.alerts.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = self.alerts.iter().map(|a| a.alert_id.as_str()).collect();
+        let audit = store::NewAuditEntry {
+            member_id: Some(self.member_id.clone()),
+            actor: "cli".into(),
+            action: "transactions.scored".into(),
+            object_type: Some("transactions".into()),
+            object_id: Some(self.run_id.clone()),
+            detail: serde_json::json!({
+                "source": "cli", "run_id": self.run_id, "input": self.input,
+                "transactions": self.txs.len(), "alerts": ids,
+            }),
+        };
+        let r = self.rt.block_on(self.store.record_monitoring(
+            &self.member_id,
+            store::AlertSource::Cli,
+            &self.txs,
+            &self.alerts,
+            Some(&audit),
+        ))?;
+        self.stored.transactions_stored += r.transactions_stored;
+        self.stored.transactions_duplicate += r.transactions_duplicate;
+        self.stored.alerts_unchanged += r.alerts_unchanged;
+        self.alert_versions += r.alert_revisions.len() as u64;
+        self.txs.clear();
+        self.alerts.clear();
+        Ok(())
+    }
 }
 
 fn print_summary(

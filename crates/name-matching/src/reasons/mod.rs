@@ -135,11 +135,13 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     if q.script == Script::Other || c.script == Script::Other {
         return None;
     }
-    if !plausible(q, c) {
-        return None;
-    }
+    // a known romanisation needs no spelling evidence (`ازهر` / `Azhar`, where the Latin
+    // `zh` reads as one sound), so the dictionary goes before the spelling pre-filter
     if transliteration::known_variants(q, c) {
         return Some((transliteration::KNOWN, MatchHow::Transliteration));
+    }
+    if !plausible(q, c) {
+        return None;
     }
     let (wq, wc) = (writing(q), writing(c));
     // "servant of X" and "father of X" are different names, however close the spelling

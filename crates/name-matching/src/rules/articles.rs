@@ -2,7 +2,8 @@
 //!
 //! What it finds: `al`, `el`, `il`, `ul` and the sun-letter assimilated forms (`ad-Din`,
 //! `ar-Rahman`, `as-Sayyid`, `ash-Shami`, `at-Tamimi`, `az-Zawahiri`, `an-Nasser`,
-//! `adh-Dhahabi`, `ath-Thani`, `ed-`, `er-`, `es-`, `et-`, `ez-`) written as a separate word or
+//! `adh-Dhahabi`, `ath-Thani`, `ed-`, `er-`, `es-`, `et-`, `ez-`, and `ur`/`our` in
+//! `Zia-ur-Rahman`, `Zia-our-Rahman`) written as a separate word or
 //! joined by a hyphen, and the prefix `ال` of Arabic-script words.
 //! Why it matters: lists write `al-Baghdadi`, `el Baghdadi`, `Baghdadi`, `AL BAGHDADI` and
 //! `البغدادي` for the same family name; the article carries no identity.
@@ -28,6 +29,7 @@ const LATIN: &[(&str, &str)] = &[
     ("ar", "r"),
     ("er", "r"),
     ("ur", "r"),
+    ("our", "r"),
     ("as", "s"),
     ("es", "s"),
     ("us", "s"),
@@ -117,6 +119,11 @@ mod tests {
         assert_eq!(run("Salah ad-Din"), vec!["salah", "din"]);
         assert_eq!(run("Abd ar-Rahman"), vec!["abd", "rahman"]);
         assert_eq!(run("Abd ar Karim"), vec!["abd", "ar", "karim"]);
+    }
+
+    #[test]
+    fn french_our_is_the_article_ur() {
+        assert_eq!(run("Zia-our-Rahman"), run("Zia-ur-Rahman"));
     }
 
     #[test]

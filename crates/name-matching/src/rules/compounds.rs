@@ -19,7 +19,7 @@ use crate::normalize::Script;
 
 const ABD_LATIN: &[&str] = &[
     "abd", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdil", "abdu", "abdur", "abdar",
-    "abder", "abdus", "abdou", "abdoel",
+    "abder", "abdus", "abdou", "abdoel", "abdour",
 ];
 /// Connectives between `abd` and the name inside one Latin token, longest first.
 const ABD_LINK: &[&str] = &[
@@ -148,6 +148,11 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
                 && rest.chars().count() >= 2
             {
                 w[i].text = format!("عبد{rest}");
+            } else if let Some(rest) = t.strip_prefix("ابوال")
+                && rest.chars().count() >= 2
+            {
+                // أبواليزيد = أبو اليزيد = Abou El Yazid
+                w[i].text = format!("ابو{rest}");
             }
         }
         i += 1;
@@ -207,6 +212,8 @@ mod tests {
         assert_eq!(run("Abd Allah"), vec!["abd-lah"]);
         assert_eq!(run("Abdullah"), vec!["abd-lah"]);
         assert_eq!(run("Abdallah"), vec!["abd-lah"]);
+        // French spelling of `Abdur`
+        assert_eq!(run("Abdour Rehman"), run("Abd Ur-Rehman"));
     }
 
     #[test]
@@ -223,6 +230,8 @@ mod tests {
         assert_eq!(run("Ebubekir"), vec!["abu-bekir"]);
         assert_eq!(run("Abubakar"), vec!["abubakar"]);
         assert_eq!(run("أبو بكر"), vec!["ابوبكر"]);
+        // written as one word with the article inside, like عبدالرحمن
+        assert_eq!(run("أبواليزيد"), run("أبو اليزيد"));
     }
 
     #[test]

@@ -41,6 +41,10 @@ const LATIN: &[&str] = &[
     "alhajj",
     "elhadj",
     "hadj",
+    "hadjdj",
+    "hadjdji",
+    "haci",
+    "hacci",
     "imam",
     "emir",
     "maulana",
@@ -106,6 +110,8 @@ const ARABIC: &[&str] = &[
     "الشيخ",
     "شيخ",
     "الحاج",
+    "حاج",
+    "حاجي",
     "حاج",
     "حجي",
     "ملا",
@@ -195,6 +201,21 @@ mod tests {
     fn removes_arabic_titles() {
         let (t, _) = run("الشيخ أسامة بن لادن");
         assert_eq!(t, vec!["اسامه", "بن", "لادن"]);
+    }
+
+    #[test]
+    fn haji_in_turkish_french_and_persian_spellings() {
+        for s in [
+            "Ibrahim Hacci Muhammad",
+            "Ibrahim Hacı Muhammad",
+            "Hadjdji Ibrahim Muhammad",
+        ] {
+            let (t, r) = run(s);
+            assert_eq!(t, vec!["ibrahim", "muhammad"], "{s}");
+            assert_eq!(r.len(), 1, "{s}");
+        }
+        let (t, _) = run("حاجى مالك نورزى");
+        assert_eq!(t.len(), 2);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use screening::{Hit, Query, ScreenError};
 use serde::Serialize;
 use std::sync::Arc;
-use store::{Decision, NewHit, NewScreening, Principal};
+use store::{Decision, NewHit, NewScreening, Principal, ScreeningContext, ScreeningPayload};
 use utoipa::ToSchema;
 
 /// Up to this many queries run inline on the async worker (a query takes well under a
@@ -82,7 +82,6 @@ pub(crate) struct Outcome {
     pub created_at: DateTime<Utc>,
     pub reference: Option<String>,
     pub subject_key: String,
-    pub request: serde_json::Value,
     pub hits: Vec<ScoredHit>,
 }
 
@@ -98,7 +97,6 @@ pub(crate) async fn outcome(
     who: &Principal,
     reference: Option<String>,
     subject_key: String,
-    request: serde_json::Value,
     hits: Vec<Hit>,
 ) -> Result<Outcome, ApiError> {
     let sup = if hits.is_empty() {
@@ -122,23 +120,22 @@ pub(crate) async fn outcome(
         created_at: store::now(),
         reference,
         subject_key,
-        request,
         hits,
     })
 }
 
-/// Stores the screenings (request, results as answered, list versions, matcher config) and
-/// returns once they are durable.
+/// Stores the screenings (request as received and results as answered, in one compressed
+/// payload each; the list versions and matcher config as one shared context) and returns once
+/// they are durable.
 pub(crate) async fn persist(
     state: &AppState,
     who: &Principal,
     endpoint: &str,
-    live: &LiveLists,
-    config: Arc<serde_json::Value>,
-    items: Vec<(&Outcome, serde_json::Value)>,
+    context: Arc<ScreeningContext>,
+    items: Vec<(&Outcome, ScreeningPayload)>,
 ) -> Result<(), ApiError> {
     let mut rows = Vec::with_capacity(items.len());
-    for (o, results) in items {
+    for (o, payload) in items {
         let matches = o.hits.iter().filter(|h| h.hit.is_match).count() as u64;
         let suppressed = o.hits.iter().filter(|h| h.suppressed.is_some()).count() as u64;
         state
@@ -151,10 +148,8 @@ pub(crate) async fn persist(
             endpoint: endpoint.to_string(),
             reference: o.reference.clone(),
             subject_key: o.subject_key.clone(),
-            request: o.request.clone(),
-            results,
-            lists: live.screening_lists.clone(),
-            config: config.clone(),
+            payload,
+            context: context.clone(),
             created_at: o.created_at,
             hits: o
                 .hits
@@ -175,4 +170,9 @@ pub(crate) async fn persist(
     }
     state.store().record_screenings(rows).await?;
     Ok(())
+}
+
+/// [`ScreeningPayload::encode`] with its failure as a 500 (the caller built both texts).
+pub(crate) fn payload(request: &[u8], results: &[u8]) -> Result<ScreeningPayload, ApiError> {
+    ScreeningPayload::encode(request, results).map_err(ApiError::internal)
 }

@@ -161,28 +161,134 @@ pub(crate) async fn screening(
     })))
 }
 
-/// The member's audit log (append-only, hash-chained), oldest first from `after`. Admin only.
+/// One audit entry as served: the stored entry plus the acting key's label.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryJson {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub entry: store::AuditEntry,
+    /// Label of the key in `actor` (usually the analyst's name), when it is a labelled key.
+    pub actor_label: Option<String>,
+}
+
+/// Answer of `GET /v1/audit`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditResponse {
+    pub entries: Vec<AuditEntryJson>,
+    /// True when the whole hash chain (all members' entries) recomputes; absent with
+    /// `verify=false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_ok: Option<bool>,
+    /// Sequence number of the first entry that breaks the chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_broken_seq: Option<i64>,
+}
+
+/// Answer of `GET /v1/audit/verify`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChainResponse {
+    pub chain_ok: bool,
+    pub first_broken_seq: Option<i64>,
+    /// Entries checked (the whole deployment's chain); admin only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<u64>,
+}
+
+fn seq_param(q: &QueryPairs, key: &str) -> Result<Option<i64>, ApiError> {
+    match q.get(key) {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ApiError::invalid(key, format!("expected a number, got {v:?}"))),
+    }
+}
+
+/// The member's audit log (append-only, hash-chained): every sign-in, decision, case change
+/// and key event, with who and when. Oldest first from `after`, or newest first
+/// (`order=desc`) below `before`. Analyst role or above; only the member's own entries.
+/// `chain_ok` re-verifies the whole chain (cost grows with the log; `verify=false` skips it).
 #[utoipa::path(get, path = "/v1/audit", tag = "review",
     params(("after" = Option<i64>, Query, description = "Return entries after this sequence number"),
-           ("limit" = Option<usize>, Query, description = "At most this many (default 100, max 1000)")),
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody)),
-    security(("api_key" = [])))]
+           ("before" = Option<i64>, Query, description = "Return entries before this sequence number"),
+           ("limit" = Option<usize>, Query, description = "At most this many (default 100, max 1000)"),
+           ("action" = Option<String>, Query, description = "Exact action (`case.created`) or a prefix ending in `.` or `*` (`session.`)"),
+           ("order" = Option<String>, Query, description = "asc (default) or desc"),
+           ("verify" = Option<bool>, Query, description = "Verify the hash chain (default true)")),
+    responses((status = 200, body = AuditResponse), (status = 403, body = ErrorBody)),
+    security(("api_key" = []), ("session_cookie" = [])))]
 pub(crate) async fn audit(
     State(state): State<AppState>,
     auth: Auth,
     q: QueryPairs,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let who = auth.require(Role::Admin)?;
-    let after = match q.get("after") {
-        None | Some("") => 0,
-        Some(v) => v
-            .parse::<i64>()
-            .map_err(|_| ApiError::invalid("after", format!("expected a number, got {v:?}")))?,
-    };
+) -> Result<Json<AuditResponse>, ApiError> {
+    let who = auth.require(Role::Analyst)?;
+    let after = seq_param(&q, "after")?.unwrap_or(0);
+    let before = seq_param(&q, "before")?;
     let limit = q.usize("limit")?.unwrap_or(100).clamp(1, 1000) as i64;
+    let newest_first = match q.get("order").map(str::trim) {
+        None | Some("") | Some("asc") => false,
+        Some("desc") => true,
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "order",
+                format!("{v:?} is not one of asc, desc"),
+            ));
+        }
+    };
+    let verify = match q.get("verify").map(str::trim) {
+        None | Some("") | Some("true") | Some("1") => true,
+        Some("false") | Some("0") => false,
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "verify",
+                format!("{v:?} is not true or false"),
+            ));
+        }
+    };
+    let filter = store::AuditFilter {
+        after,
+        before,
+        action: q.get("action").map(String::from),
+        newest_first,
+        limit,
+    };
     let entries = state
         .store()
-        .audit_log(Some(&who.member_id), after, limit)
-        .await?;
-    Ok(Json(serde_json::json!({ "entries": entries })))
+        .member_audit(&who.member_id, &filter)
+        .await?
+        .into_iter()
+        .map(|e| AuditEntryJson {
+            entry: e.entry,
+            actor_label: e.actor_label,
+        })
+        .collect();
+    let (chain_ok, first_broken_seq) = if verify {
+        let c = state.store().verify_audit_chain().await?;
+        (Some(c.first_broken_seq.is_none()), c.first_broken_seq)
+    } else {
+        (None, None)
+    };
+    Ok(Json(AuditResponse {
+        entries,
+        chain_ok,
+        first_broken_seq,
+    }))
+}
+
+/// Re-verify the audit hash chain: any edited, removed or reordered entry breaks it.
+#[utoipa::path(get, path = "/v1/audit/verify", tag = "review",
+    responses((status = 200, body = ChainResponse), (status = 403, body = ErrorBody)),
+    security(("api_key" = []), ("session_cookie" = [])))]
+pub(crate) async fn audit_verify(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<ChainResponse>, ApiError> {
+    let who = auth.require(Role::Analyst)?;
+    let c = state.store().verify_audit_chain().await?;
+    Ok(Json(ChainResponse {
+        chain_ok: c.first_broken_seq.is_none(),
+        first_broken_seq: c.first_broken_seq,
+        entries: (who.role == Role::Admin).then_some(c.entries),
+    }))
 }

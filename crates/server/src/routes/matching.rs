@@ -24,7 +24,7 @@
 //! joined; `birthDate`; `nationality`, `citizenship`, `country`, `jurisdiction`; `idNumber`,
 //! `passportNumber`, `registrationNumber`, `imoNumber`, `taxNumber`, `innCode`.
 
-use super::common::{Suppression, outcome, persist, run_queries, subject_key};
+use super::common::{Suppression, outcome, payload, persist, run_queries, subject_key};
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, QueryPairs};
@@ -703,12 +703,12 @@ pub(crate) async fn match_entities(
         let skey = subject_key(reference.as_deref(), &subject_q);
         let request =
             serde_json::json!({"dataset": dataset, "key": key, "example": ex, "params": qp.0});
-        let o = outcome(&state, &who, reference, skey, request, plain).await?;
-        outcomes.push((key.clone(), ex.clone(), o, names_by_hit, total));
+        let o = outcome(&state, &who, reference, skey, plain).await?;
+        outcomes.push((key.clone(), ex.clone(), o, names_by_hit, total, request));
     }
     let mut responses = BTreeMap::new();
     let mut stored = Vec::with_capacity(outcomes.len());
-    for (key, ex, o, names, total) in &outcomes {
+    for (key, ex, o, names, total, request) in &outcomes {
         let results = o
             .hits
             .iter()
@@ -759,19 +759,17 @@ pub(crate) async fn match_entities(
             },
             screening_id: o.screening_id.clone(),
         };
-        stored.push((o, serde_json::to_value(&m).map_err(ApiError::internal)?));
+        let request = serde_json::to_vec(request).map_err(ApiError::internal)?;
+        let results = serde_json::to_vec(&m).map_err(ApiError::internal)?;
+        stored.push((o, payload(&request, &results)?));
         responses.insert(key.clone(), m);
     }
     let config = serde_json::json!({"matcher": live.config_json, "limit": p.limit, "threshold": p.threshold, "cutoff": p.cutoff});
-    persist(
-        &state,
-        &who,
-        &format!("match/{dataset}"),
-        &live,
-        std::sync::Arc::new(config),
-        stored,
-    )
-    .await?;
+    let context = std::sync::Arc::new(store::ScreeningContext::new(
+        live.context.lists.clone(),
+        config,
+    ));
+    persist(&state, &who, &format!("match/{dataset}"), context, stored).await?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&responses.len().to_string()) {
         headers.insert("x-batch-size", v);

@@ -2,13 +2,14 @@
 //! (`name`, `schema`, `birth_date`, `country`, plus `document`, `threshold`, `limit`) and the
 //! member's own `reference` for the screened customer or payment.
 
-use super::common::{Suppression, outcome, persist, run_queries, subject_key};
+use super::common::{Suppression, outcome, payload, persist, run_queries, subject_key};
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::JsonBody;
+use crate::extract::RawJson;
 use crate::{AppState, MAX_SCREEN_BATCH};
-use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use store::Role;
@@ -205,25 +206,65 @@ fn prepare(q: &ScreenQuery) -> Result<screening::Query, ApiError> {
 pub(crate) async fn screen(
     State(state): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<serde_json::Value>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let who = auth.require(Role::Screener)?.clone();
-    let is_batch = body.as_object().is_some_and(|o| o.contains_key("queries"));
-    let raw = serde_json::to_vec(&body).map_err(ApiError::internal)?;
+    RawJson(body): RawJson,
+) -> Result<Response, ApiError> {
+    let who = auth.require(Role::Screener)?;
     let live = state.lists();
-    if !is_batch {
-        let q: ScreenQuery = crate::extract::parse_json(&raw)?;
-        let mq = prepare(&q)?;
-        let hits = run_queries(live.clone(), vec![mq.clone()])
-            .await?
-            .pop()
-            .ok_or_else(|| ApiError::internal("no result for the query"))??;
-        let result = answer(&state, &who, &live, &q, &mq, hits, body).await?;
-        return Ok(Json(
-            serde_json::to_value(result).map_err(ApiError::internal)?,
-        ));
-    }
-    let batch: ScreenBatch = crate::extract::parse_json(&raw)?;
+    // The common case, one query, is parsed once straight from the body. A body that is not
+    // a single query is a batch if it has `queries`; otherwise the single-query error stands.
+    let q: ScreenQuery = match crate::extract::parse_json(&body) {
+        Ok(q) => q,
+        Err(e) => {
+            if serde_json::from_slice::<BatchProbe>(&body).is_ok_and(|p| p.queries) {
+                return screen_batch(&state, who, &live, &body).await;
+            }
+            return Err(e);
+        }
+    };
+    let mq = prepare(&q)?;
+    let hits = run_queries(live.clone(), vec![mq.clone()])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("no result for the query"))??;
+    let key = subject_key(q.reference.as_deref(), &mq);
+    let o = outcome(&state, who, q.reference.clone(), key, hits).await?;
+    // Serialised once: these bytes are both what is stored and what is sent.
+    let answer = serde_json::to_vec(&result_view(&live, &mq, &o)).map_err(ApiError::internal)?;
+    persist(
+        &state,
+        who,
+        "v1/screen",
+        live.context.clone(),
+        vec![(&o, payload(&body, &answer)?)],
+    )
+    .await?;
+    Ok(json_response(answer))
+}
+
+/// Tells a batch (`{"queries": …}`) from a single query without building anything.
+#[derive(Deserialize)]
+struct BatchProbe {
+    #[serde(default, deserialize_with = "present")]
+    queries: bool,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+}
+
+/// The batch items as received, stored with each item's screening.
+#[derive(Deserialize)]
+struct RawBatch {
+    queries: Vec<serde_json::Value>,
+}
+
+async fn screen_batch(
+    state: &AppState,
+    who: &store::Principal,
+    live: &std::sync::Arc<crate::LiveLists>,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let batch: ScreenBatch = crate::extract::parse_json(body)?;
     if batch.queries.is_empty() {
         return Err(ApiError::invalid("queries", "the batch is empty"));
     }
@@ -236,10 +277,8 @@ pub(crate) async fn screen(
             ),
         ));
     }
-    let raw_items: Vec<serde_json::Value> = body
-        .get("queries")
-        .and_then(|q| q.as_array())
-        .cloned()
+    let raw_items = serde_json::from_slice::<RawBatch>(body)
+        .map(|b| b.queries)
         .unwrap_or_default();
     let prepared: Vec<Result<screening::Query, ApiError>> =
         batch.queries.iter().map(prepare).collect();
@@ -261,130 +300,160 @@ pub(crate) async fn screen(
         };
         outcomes.push(r);
     }
-    // Build outcomes (suppression lookups), then store all stored items in one go.
+    // Mark suppressions and serialise each answer once; then store all items in one go.
     let mut built = Vec::with_capacity(outcomes.len());
     for (i, r) in outcomes.into_iter().enumerate() {
         match r {
             Err(e) => built.push(Err(e)),
             Ok((mq, hits)) => {
                 let q = &batch.queries[i];
-                let req = raw_items.get(i).cloned().unwrap_or(serde_json::Value::Null);
                 let key = subject_key(q.reference.as_deref(), &mq);
-                let o = outcome(&state, &who, q.reference.clone(), key, req, hits).await?;
-                let res = to_result(&live, &mq, &o);
-                built.push(Ok((o, res)));
+                let o = outcome(state, who, q.reference.clone(), key, hits).await?;
+                let answer =
+                    serde_json::to_vec(&result_view(live, &mq, &o)).map_err(ApiError::internal)?;
+                let request = match raw_items.get(i) {
+                    Some(v) => serde_json::to_vec(v).map_err(ApiError::internal)?,
+                    None => b"null".to_vec(),
+                };
+                let stored = payload(&request, &answer)?;
+                built.push(Ok((o, answer, stored)));
             }
         }
     }
-    let mut items = Vec::new();
-    for b in built.iter().flatten() {
-        items.push((
-            &b.0,
-            serde_json::to_value(&b.1).map_err(ApiError::internal)?,
-        ));
+    let mut out = Vec::with_capacity(64 + built.iter().flatten().map(|b| b.1.len() + 32).sum::<usize>());
+    out.extend_from_slice(b"{\"results\":[");
+    let mut stored_outcomes = Vec::new();
+    let mut payloads = Vec::new();
+    for (index, b) in built.into_iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        match b {
+            Ok((o, answer, stored)) => {
+                // `{"index":i,"status":200,<the fields of the answer>}`: the answer's bytes are
+                // spliced in rather than re-serialised (it is a non-empty JSON object).
+                out.extend_from_slice(format!("{{\"index\":{index},\"status\":200,").as_bytes());
+                out.extend_from_slice(answer.get(1..).unwrap_or_default());
+                stored_outcomes.push(o);
+                payloads.push(stored);
+            }
+            Err(e) => {
+                let item = BatchItem {
+                    index,
+                    status: e.status.as_u16(),
+                    result: None,
+                    error: Some(e.body()),
+                };
+                serde_json::to_writer(&mut out, &item).map_err(ApiError::internal)?;
+            }
+        }
     }
-    persist(
-        &state,
-        &who,
-        "v1/screen",
-        &live,
-        live.screening_config.clone(),
-        items,
-    )
-    .await?;
-    let results = built
-        .into_iter()
-        .enumerate()
-        .map(|(index, b)| match b {
-            Ok((_, res)) => BatchItem {
-                index,
-                status: 200,
-                result: Some(res),
-                error: None,
-            },
-            Err(e) => BatchItem {
-                index,
-                status: e.status.as_u16(),
-                result: None,
-                error: Some(e.body()),
-            },
-        })
-        .collect();
-    let resp = BatchResponse {
-        results,
-        lists_version: live.version.clone(),
-    };
-    Ok(Json(
-        serde_json::to_value(resp).map_err(ApiError::internal)?,
-    ))
-}
-
-async fn answer(
-    state: &AppState,
-    who: &store::Principal,
-    live: &crate::LiveLists,
-    q: &ScreenQuery,
-    mq: &screening::Query,
-    hits: Vec<screening::Hit>,
-    request: serde_json::Value,
-) -> Result<ScreenResult, ApiError> {
-    let key = subject_key(q.reference.as_deref(), mq);
-    let o = outcome(state, who, q.reference.clone(), key, request, hits).await?;
-    let res = to_result(live, mq, &o);
-    let stored = serde_json::to_value(&res).map_err(ApiError::internal)?;
+    out.extend_from_slice(b"],\"lists_version\":");
+    serde_json::to_writer(&mut out, &live.version).map_err(ApiError::internal)?;
+    out.push(b'}');
     persist(
         state,
         who,
         "v1/screen",
-        live,
-        live.screening_config.clone(),
-        vec![(&o, stored)],
+        live.context.clone(),
+        stored_outcomes.iter().zip(payloads).collect(),
     )
     .await?;
-    Ok(res)
+    Ok(json_response(out))
 }
 
-fn to_result(
-    live: &crate::LiveLists,
-    mq: &screening::Query,
-    o: &super::common::Outcome,
-) -> ScreenResult {
-    let matches: Vec<MatchItem> = o
+/// A JSON response from bytes already serialised.
+fn json_response(bytes: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response()
+}
+
+/// [`ScreenResult`] borrowed from the outcome: same fields, same names, serialised straight
+/// to bytes (no `serde_json::Value` tree, no copies of the explanations).
+#[derive(Serialize)]
+struct ResultView<'a> {
+    screening_id: &'a str,
+    reference: Option<&'a str>,
+    query: QueryView<'a>,
+    matches: Vec<MatchView<'a>>,
+    open_matches: usize,
+    lists_version: &'a str,
+    screened_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct QueryView<'a> {
+    name: &'a str,
+    schema: Option<&'static str>,
+    birth_date: Option<&'a str>,
+    country: Option<&'a str>,
+    document: Option<&'a str>,
+    threshold: f64,
+    limit: usize,
+}
+
+/// [`MatchItem`], borrowed.
+#[derive(Serialize)]
+struct MatchView<'a> {
+    hit_id: &'a str,
+    entity_id: &'a str,
+    score: f64,
+    #[serde(rename = "match")]
+    is_match: bool,
+    name: &'a str,
+    schema: &'static str,
+    caption: &'a str,
+    source: &'static str,
+    explanation: &'a screening::Explanation,
+    suppressed: Option<&'a Suppression>,
+}
+
+fn result_view<'a>(
+    live: &'a crate::LiveLists,
+    mq: &'a screening::Query,
+    o: &'a super::common::Outcome,
+) -> ResultView<'a> {
+    let matches: Vec<MatchView<'a>> = o
         .hits
         .iter()
-        .map(|h| MatchItem {
-            hit_id: h.hit_id.clone(),
-            entity_id: h.hit.entity_id.clone(),
+        .map(|h| MatchView {
+            hit_id: &h.hit_id,
+            entity_id: &h.hit.entity_id,
             score: h.hit.score,
             is_match: h.hit.is_match,
-            name: h.hit.name.clone(),
-            schema: h.hit.schema.as_str().to_string(),
-            caption: h.hit.caption.clone(),
-            source: h.hit.source.as_str().to_string(),
-            explanation: serde_json::to_value(&h.hit.explanation)
-                .unwrap_or(serde_json::Value::Null),
-            suppressed: h.suppressed.clone(),
+            name: &h.hit.name,
+            schema: h.hit.schema.as_str(),
+            caption: &h.hit.caption,
+            source: h.hit.source.as_str(),
+            explanation: &h.hit.explanation,
+            suppressed: h.suppressed.as_ref(),
         })
         .collect();
     let open_matches = matches
         .iter()
         .filter(|m| m.is_match && m.suppressed.is_none())
         .count();
-    ScreenResult {
-        screening_id: o.screening_id.clone(),
-        reference: o.reference.clone(),
-        query: serde_json::json!({
-            "name": mq.name,
-            "schema": mq.schema.map(|s| s.as_str()),
-            "birth_date": mq.birth_date,
-            "country": mq.country,
-            "document": mq.document,
-            "threshold": mq.threshold.unwrap_or(live.screener.config().threshold),
-            "limit": mq.limit.unwrap_or(live.screener.config().limit),
-        }),
+    ResultView {
+        screening_id: &o.screening_id,
+        reference: o.reference.as_deref(),
+        query: QueryView {
+            name: &mq.name,
+            schema: mq.schema.map(|s| s.as_str()),
+            birth_date: mq.birth_date.as_deref(),
+            country: mq.country.as_deref(),
+            document: mq.document.as_deref(),
+            threshold: mq.threshold.unwrap_or(live.screener.config().threshold),
+            limit: mq.limit.unwrap_or(live.screener.config().limit),
+        },
         matches,
         open_matches,
-        lists_version: live.version.clone(),
+        lists_version: &live.version,
         screened_at: o.created_at,
     }
 }
