@@ -4,7 +4,7 @@
 #
 #   export RAQIB_TEST_POSTGRES_URL="$(scripts/start-postgres.sh)"
 #   cargo test -p store -p server
-#   scripts/start-postgres.sh --stop
+#   scripts/start-postgres.sh --stop      # stops it and deletes the cluster directory
 #
 # Environment: RAQIB_PG_DIR (default /tmp/raqib-pg), RAQIB_PG_PORT (default 15432).
 # No systemd is assumed: the cluster is started and stopped with pg_ctl. Trust auth on
@@ -41,6 +41,9 @@ if [ "${1:-}" = "--stop" ]; then
     if [ -f "$DIR/data/postmaster.pid" ]; then
         as_pg "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >&2
     fi
+    # Throwaway by design: every test makes a fresh database, so drop the whole cluster rather
+    # than let it grow from run to run.
+    rm -rf "$DIR"
     exit 0
 fi
 

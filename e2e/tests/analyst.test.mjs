@@ -241,7 +241,10 @@ describe('analyst workspace', { timeout: 900_000 }, () => {
     assert.ok((await page.locator('section:has(#why-h) dl.facts dt').count()) > 0, 'aggregates shown');
     await snap('alert-fan-in-graph');
     // Decide it from its page: escalate, with the reason.
-    await page.getByLabel(/Escalate/).check();
+    // From the keyboard: e picks escalate and moves to the comment.
+    await page.keyboard.press('e');
+    assert.ok(await page.getByLabel(/Escalate/).isChecked());
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'comment');
     await page.getByLabel(/^Comment/).fill('Thirteen new senders in 40 days, most of it withdrawn: escalate to the MLRO.');
     await page.getByRole('button', { name: 'Record decision' }).click();
     await page.locator('section:has(#dec-h) tbody tr', { hasText: 'escalate to the MLRO' }).waitFor();

@@ -317,13 +317,19 @@ fn stored_alerts(db: &Path, member: &str) -> (i64, Vec<store::StoredAlert>, i64)
             let s = store::Store::connect(db.to_str().unwrap_or_default())
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            let m = s.ensure_member(member).await.unwrap_or_else(|e| panic!("{e}"));
+            let m = s
+                .ensure_member(member)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
             let q = store::AlertQuery {
                 limit: 1000,
                 ..Default::default()
             };
             let (n, items) = s.alerts(&m.id, &q).await.unwrap_or_else(|e| panic!("{e}"));
-            let txs = s.transaction_count(&m.id).await.unwrap_or_else(|e| panic!("{e}"));
+            let txs = s
+                .transaction_count(&m.id)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
             (n, items, txs)
         })
 }
@@ -358,7 +364,10 @@ fn monitor_with_store_writes_alerts_and_their_transactions_once() {
     assert_eq!(a.status, "closed");
     assert_eq!(a.key_account, "DE89370400440532013000");
     let file = common::read_jsonl(&out);
-    assert_eq!(a.body, file[0], "the stored alert is the one written to --alerts");
+    assert_eq!(
+        a.body, file[0],
+        "the stored alert is the one written to --alerts"
+    );
 
     // A re-run stores nothing twice; another member sees nothing.
     let stdout = run();

@@ -115,6 +115,7 @@ pub struct Engine {
     rejections: Vec<Rejected>,
     window_secs: i64,
     idle_secs: i64,
+    emit_updates: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -145,6 +146,7 @@ impl Engine {
             rejections: Vec::new(),
             window_secs,
             idle_secs,
+            emit_updates: false,
         }
     }
 
@@ -160,6 +162,14 @@ impl Engine {
     pub fn set_screener(&mut self, screener: Option<Arc<dyn NameScreener>>) {
         self.screener = screener;
         self.name_cache.clear();
+    }
+
+    /// Also emit an alert (status `open`, next revision) each time a raised alert grows or
+    /// its score changes, not only when it is raised and when it closes. A live service
+    /// wants this (the analyst sees the alert as it stands); a batch run does not need it.
+    pub fn with_updates(mut self, on: bool) -> Engine {
+        self.emit_updates = on;
+        self
     }
 
     /// Transactions held back to re-order late arrivals (applied once later event time
@@ -595,6 +605,7 @@ impl Engine {
                 ep.paths.push(p);
             }
         }
+        let before = (ep.score, ep.txs.len());
         if score >= ep.score || grew {
             ep.score = ep.score.max(score);
             ep.parts = parts;
@@ -605,6 +616,12 @@ impl Engine {
         ep.last_evidence = now;
         if grew {
             ep.revision += 1;
+        }
+        let changed = grew || ep.score != before.0 || ep.txs.len() != before.1;
+        if ep.raised && changed && self.emit_updates {
+            let a = self.build(&key, AlertStatus::Open);
+            out.extend(a);
+            return;
         }
         if !ep.raised && ep.score >= review {
             ep.raised = true;

@@ -197,8 +197,8 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
         if c.ty == NameType::Other { q.ty } else { c.ty },
         NameType::Person | NameType::Other
     );
-    let list_all_aligned = (0..nc)
-        .all(|j| c_used & (1 << j) != 0 || c.tokens[j].kind == TokenKind::LegalForm);
+    let list_all_aligned =
+        (0..nc).all(|j| c_used & (1 << j) != 0 || c.tokens[j].kind == TokenKind::LegalForm);
     let relax = person_like && list_all_aligned && links.len() >= 2;
     let mut middle_relaxed = false;
     // a missing token is evidence against a match whatever its rarity: a common given name
@@ -294,8 +294,7 @@ fn joined_article(a: &crate::Token, b: &crate::Token, short_had_article: bool) -
         .find_map(|p| long.text.strip_suffix(p));
     [front, back].into_iter().flatten().any(|r| {
         let same = r == short.text || crate::phonetic::encode_latin(r) == short.form;
-        same && (short_had_article
-            || r.len() >= 5 && !short.groups.is_empty())
+        same && (short_had_article || r.len() >= 5 && !short.groups.is_empty())
     })
 }
 
@@ -408,11 +407,7 @@ mod tests {
     use crate::{NameType, compare, prepare};
 
     fn score(a: &str, b: &str) -> f64 {
-        compare(
-            &prepare(a, NameType::Person),
-            &prepare(b, NameType::Person),
-        )
-        .score
+        compare(&prepare(a, NameType::Person), &prepare(b, NameType::Person)).score
     }
 
     #[test]
@@ -449,6 +444,11 @@ mod tests {
     #[test]
     fn another_given_name_with_the_same_family_name_stays_a_non_match() {
         assert!(score("Khalid Yusuf al-Baghdadi", "Abu Bakr al-Baghdadi") < 0.6);
-        assert!(score("Roberto Albertovich KARAKEYAN", "Ruben Albertovich KARAKEYAN") < 0.8);
+        assert!(
+            score(
+                "Roberto Albertovich KARAKEYAN",
+                "Ruben Albertovich KARAKEYAN"
+            ) < 0.8
+        );
     }
 }

@@ -106,10 +106,7 @@ pub(crate) fn slavic_j(s: &str) -> bool {
     const ENDS: &[&str] = &[
         "ij", "ej", "itj", "ovna", "evna", "ov", "ev", "ova", "eva", "skaja", "enko",
     ];
-    s.contains("tj")
-        || s.contains("sj")
-        || s.contains("zj")
-        || ENDS.iter().any(|e| s.ends_with(e))
+    s.contains("tj") || s.contains("sj") || s.contains("zj") || ENDS.iter().any(|e| s.ends_with(e))
 }
 
 /// Appends a class, collapsing doubles and reducing vowel pairs.

@@ -1,9 +1,9 @@
 //! The screener: builds the index over all loaded names and answers queries.
 
 use name_matching::{Comparison, NameType, Prepared, TokenKind};
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::sync::Mutex;
-use rustc_hash::FxHashMap;
 use watchlist::{Entity, PartialDate, Quality, Schema, WatchList};
 
 use crate::index::{Postings, PostingsBuilder, Scratch};
@@ -133,24 +133,36 @@ struct NameForm {
 }
 
 /// What makes two prepared names score the same against any query: schema and, per token,
-/// text, kind, script, sound forms and weight.
-fn form_key(schema: Schema, p: &Prepared) -> String {
-    use std::fmt::Write;
-    let mut k = String::with_capacity(64);
-    let _ = write!(k, "{schema:?}");
+/// text, kind, script, legal-form class and weight (everything else a token holds is derived
+/// from those, except the sound form of an Arabic token, which also depends on its final
+/// letter, so it is compared too).
+fn same_form(sa: Schema, a: &Prepared, sb: Schema, b: &Prepared) -> bool {
+    sa == sb
+        && a.tokens().len() == b.tokens().len()
+        && a.tokens().iter().zip(b.tokens()).all(|(x, y)| {
+            x.text() == y.text()
+                && x.kind() == y.kind()
+                && x.script() == y.script()
+                && x.legal_form() == y.legal_form()
+                && x.weight().to_bits() == y.weight().to_bits()
+                && (x.script() != name_matching::Script::Arabic
+                    || x.debug_forms() == y.debug_forms())
+        })
+}
+
+/// Hash of the fields [`same_form`] compares (Arabic sound forms aside).
+fn form_hash(schema: Schema, p: &Prepared) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    schema.hash(&mut h);
     for t in p.tokens() {
-        let _ = write!(
-            k,
-            "\u{1f}{}\u{1e}{:?}\u{1e}{:?}\u{1e}{}\u{1e}{:?}\u{1e}{}",
-            t.text(),
-            t.kind(),
-            t.script(),
-            t.debug_forms(),
-            t.legal_form(),
-            t.weight().to_bits()
-        );
+        t.text().hash(&mut h);
+        t.kind().hash(&mut h);
+        t.script().hash(&mut h);
+        t.legal_form().hash(&mut h);
+        t.weight().to_bits().hash(&mut h);
     }
-    k
+    h.finish()
 }
 
 /// A validated query.
@@ -316,15 +328,20 @@ impl Screener {
             n.prepared.apply_weights(&rarity);
         }
         // Group names into forms (first occurrence order), then post each form once.
-        let mut form_of: FxHashMap<String, u32> = FxHashMap::default();
-        let mut members: Vec<Vec<u32>> = Vec::new();
+        // hash -> forms with that hash (a collision only costs a comparison)
+        let mut form_of: FxHashMap<u64, SmallVec<[u32; 1]>> = FxHashMap::default();
+        let mut members: Vec<SmallVec<[u32; 2]>> = Vec::new();
         for (id, n) in names.iter().enumerate() {
-            let k = form_key(n.schema, &n.prepared);
-            match form_of.get(&k) {
-                Some(&f) => members[f as usize].push(id as u32),
+            let fs = form_of.entry(form_hash(n.schema, &n.prepared)).or_default();
+            let found = fs.iter().copied().find(|&f| {
+                let r = &names[members[f as usize][0] as usize];
+                same_form(r.schema, &r.prepared, n.schema, &n.prepared)
+            });
+            match found {
+                Some(f) => members[f as usize].push(id as u32),
                 None => {
-                    form_of.insert(k, members.len() as u32);
-                    members.push(vec![id as u32]);
+                    fs.push(members.len() as u32);
+                    members.push(smallvec::smallvec![id as u32]);
                 }
             }
         }
@@ -446,7 +463,10 @@ impl Screener {
         let types = preps.types;
         let first = types.first().copied().unwrap_or(NameType::Person);
         let mut retrieval_ty = first;
-        if preps.get(first, &self.rarity).is_none_or(Prepared::is_empty) {
+        if preps
+            .get(first, &self.rarity)
+            .is_none_or(Prepared::is_empty)
+        {
             // rare: the first preparation is empty (e.g. only legal forms); use any non-empty
             retrieval_ty = match types
                 .iter()
@@ -523,11 +543,7 @@ impl Screener {
                 best.push((n.entity, s, raw, id));
             }
         }
-        best.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(b.1.total_cmp(&a.1))
-                .then(a.3.cmp(&b.3))
-        });
+        best.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.3.cmp(&b.3)));
         best.dedup_by_key(|b| b.0);
 
         // Qualifiers and cutoff.
@@ -710,7 +726,12 @@ impl Screener {
             }
             let e = &self.entities[ei as usize];
             let mut names = Vec::new();
-            for (id, n) in self.names.iter().enumerate().filter(|(_, n)| n.entity == ei) {
+            for (id, n) in self
+                .names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.entity == ei)
+            {
                 let form = form_of_name[id];
                 let pos = all.ids.iter().position(|c| c.0 == form);
                 let raw = preps

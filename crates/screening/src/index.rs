@@ -125,8 +125,9 @@ impl PostingsBuilder {
         let mut offsets = Vec::with_capacity(self.lists.len() + 1);
         let mut ids = Vec::with_capacity(total);
         offsets.push(0u32);
-        for l in &self.lists {
-            ids.extend_from_slice(l);
+        for l in self.lists {
+            // each list is freed once copied, so peak memory stays near one copy
+            ids.extend_from_slice(&l);
             offsets.push(ids.len() as u32);
         }
         let mut keys = self.keys;

@@ -7,14 +7,19 @@
 //! How a query is answered:
 //! 1. The query name is prepared once by the `name-matching` crate (normalised, romanised,
 //!    tokenised).
+//!    Only the first name type is prepared up front; the others when a candidate of that
+//!    type needs scoring.
 //! 2. Candidate retrieval: every prepared token yields retrieval keys; an inverted index maps
-//!    keys to list names (posting lists). Keys are looked up rarest first and candidates are
-//!    accumulated with IDF weights; only the best `candidate_budget` names are scored. Keys
-//!    that are too common (tokens such as "mohammed", "al", "company") never create candidates
-//!    on their own. No full scan per query.
-//! 3. Each candidate name is compared with the query by the matcher, which returns a score
-//!    and a token alignment; token rarity (IDF over all list names) is passed in so common
-//!    tokens weigh little.
+//!    keys to list-name forms (posting lists). A form is a list name's comparable tokens: the
+//!    same name on UN, EU, UK and OFAC lists is one form, retrieved and scored once. Keys are
+//!    looked up rarest first and candidates are accumulated with IDF weights in a reusable
+//!    dense accumulator; the best `candidate_budget` forms (ranked by retrieval score, less a
+//!    little for every list token the query did not retrieve) are scored. Keys that are too
+//!    common (tokens such as "mohammed", "al", "company") never create candidates on their
+//!    own. No full scan per query.
+//! 3. Each candidate form is scored against the query by the matcher's cheap `score` (no
+//!    explanation); token rarity (IDF over all list names) is passed in so common tokens
+//!    weigh little. Explanations are built only for the hits returned.
 //! 4. Per entity, the best name wins; its score is adjusted for name quality (weak aliases)
 //!    and qualifiers (birth date, country, document number).
 //! 5. Hits with score ≥ `cutoff` are returned, best first; `match` = score ≥ threshold.

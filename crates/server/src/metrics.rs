@@ -100,7 +100,11 @@ impl Metrics {
         routes.sort_by(|a, b| a.0.cmp(b.0));
         let mut requests: Vec<(&String, &String, u16, u64)> = routes
             .iter()
-            .flat_map(|(route, r)| r.requests.iter().map(move |(me, st, n)| (*route, me, *st, *n)))
+            .flat_map(|(route, r)| {
+                r.requests
+                    .iter()
+                    .map(move |(me, st, n)| (*route, me, *st, *n))
+            })
             .collect();
         requests.sort();
         for (route, method, status, n) in requests {

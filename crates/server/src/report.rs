@@ -41,7 +41,26 @@ fn plain(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Array(a) => a.iter().map(plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("; "),
+        Value::Array(a) => a
+            .iter()
+            .map(plain)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::Object(o) if o.get("year").is_some_and(Value::is_i64) => partial_date(v),
+        Value::Object(o) if o.contains_key("from") && o.contains_key("to") => {
+            let (from, to) = (partial_date(&o["from"]), partial_date(&o["to"]));
+            let circa = if o.get("circa").and_then(Value::as_bool) == Some(true) {
+                "circa "
+            } else {
+                ""
+            };
+            if from == to {
+                format!("{circa}{from}")
+            } else {
+                format!("{circa}{from} to {to}")
+            }
+        }
         Value::Object(o) => o
             .iter()
             .filter(|(_, v)| !v.is_null())
@@ -51,8 +70,33 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// `{"year": 1971, "month": 5, "day": 2}` as `1971-05-02` (`1971-05`, `1971` when partial).
+fn partial_date(v: &Value) -> String {
+    let part = |k: &str| v.get(k).and_then(Value::as_i64);
+    match (part("year"), part("month"), part("day")) {
+        (Some(y), Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+        (Some(y), Some(m), None) => format!("{y:04}-{m:02}"),
+        (Some(y), _, _) => format!("{y:04}"),
+        _ => plain_fields(v),
+    }
+}
+
+fn plain_fields(v: &Value) -> String {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{k}: {}", plain(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| plain(v))
+}
+
 fn num(v: &Value) -> String {
-    v.as_f64().map(|f| format!("{f:.3}")).unwrap_or_else(|| plain(v))
+    v.as_f64()
+        .map(|f| format!("{f:.3}"))
+        .unwrap_or_else(|| plain(v))
 }
 
 /// One hit as the report shows it.
@@ -142,7 +186,10 @@ impl Report {
             esc(&c.title),
             esc(&c.subject),
             esc(c.status.as_str()),
-            c.assignee.as_deref().map(esc).unwrap_or_else(|| "<span class=\"muted\">unassigned</span>".into()),
+            c.assignee
+                .as_deref()
+                .map(esc)
+                .unwrap_or_else(|| "<span class=\"muted\">unassigned</span>".into()),
             ts(c.created_at),
             self.who(&c.created_by),
             ts(c.updated_at),
@@ -172,7 +219,11 @@ impl Report {
         }
         h.push_str("</section>");
         // --- alerts
-        let _ = write!(h, "<section><h2>Transaction monitoring alerts ({})</h2>", self.alerts.len());
+        let _ = write!(
+            h,
+            "<section><h2>Transaction monitoring alerts ({})</h2>",
+            self.alerts.len()
+        );
         if self.alerts.is_empty() {
             h.push_str("<p class=\"muted\">No monitoring alerts in this case.</p>");
         }
@@ -181,7 +232,11 @@ impl Report {
         }
         h.push_str("</section>");
         // --- notes
-        let _ = write!(h, "<section><h2>Analyst notes ({})</h2>", self.case.notes.len());
+        let _ = write!(
+            h,
+            "<section><h2>Analyst notes ({})</h2>",
+            self.case.notes.len()
+        );
         if self.case.notes.is_empty() {
             h.push_str("<p class=\"muted\">No notes.</p>");
         }
@@ -212,10 +267,10 @@ impl Report {
                 esc(&l.origin),
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
             "</tbody></table></section><footer><p class=\"meta\">Generated {} UTC by {} with raqib. \
-             Every change to this case is in the member's hash-chained audit log.</p></footer></body></html>\n",
+             Every change to this case is in the member's hash-chained audit log.</p></footer></body></html>",
             ts(self.generated_at),
             self.who(&self.generated_by),
         );
@@ -238,7 +293,11 @@ impl Report {
             subject = esc(&rh.subject),
             reference = esc(rh.reference.as_deref().unwrap_or("")),
             score = hit.score,
-            flag = if hit.is_match { " (match)" } else { " (below threshold)" },
+            flag = if hit.is_match {
+                " (match)"
+            } else {
+                " (below threshold)"
+            },
             matched = esc(&hit.matched_name),
             at = ts(hit.created_at),
             sid = esc(&hit.screening_id),
@@ -257,9 +316,14 @@ impl Report {
         }
         render_decisions(
             h,
-            rh.decisions
-                .iter()
-                .map(|d| (d.created_at, d.decision.as_str(), d.comment.as_str(), d.decided_by_key.as_str())),
+            rh.decisions.iter().map(|d| {
+                (
+                    d.created_at,
+                    d.decision.as_str(),
+                    d.comment.as_str(),
+                    d.decided_by_key.as_str(),
+                )
+            }),
             self,
         );
         h.push_str("</div>");
@@ -290,7 +354,10 @@ impl Report {
         render_alert_reasons(h, &a.body);
         if let Some(svg) = &ra.graph_svg {
             // Server-generated SVG (server::graph escapes every label it draws).
-            let _ = write!(h, "<figure class=\"graph\">{svg}<figcaption class=\"muted\">Accounts and flows of this alert.</figcaption></figure>");
+            let _ = write!(
+                h,
+                "<figure class=\"graph\">{svg}<figcaption class=\"muted\">Accounts and flows of this alert.</figcaption></figure>"
+            );
         }
         let _ = write!(
             h,
@@ -314,9 +381,14 @@ impl Report {
         h.push_str("</tbody></table>");
         render_decisions(
             h,
-            ra.decisions
-                .iter()
-                .map(|d| (d.created_at, d.decision.as_str(), d.comment.as_str(), d.decided_by_key.as_str())),
+            ra.decisions.iter().map(|d| {
+                (
+                    d.created_at,
+                    d.decision.as_str(),
+                    d.comment.as_str(),
+                    d.decided_by_key.as_str(),
+                )
+            }),
             self,
         );
         h.push_str("</div>");
@@ -359,7 +431,11 @@ fn render_explanation(h: &mut String, x: &Value) {
         esc(&x.get("name_kind").map(plain).unwrap_or_default()),
         num(x.get("name_score").unwrap_or(&Value::Null)),
         num(x.get("score").unwrap_or(&Value::Null)),
-        if x.get("reordered").and_then(Value::as_bool) == Some(true) { "; tokens matched in a different order" } else { "" },
+        if x.get("reordered").and_then(Value::as_bool) == Some(true) {
+            "; tokens matched in a different order"
+        } else {
+            ""
+        },
     );
     if let Some(aligned) = x.get("aligned").and_then(Value::as_array) {
         h.push_str("<table><thead><tr><th>Screened token</th><th>List token</th><th>How</th><th>Similarity</th><th>Weight</th></tr></thead><tbody>");
@@ -380,7 +456,11 @@ fn render_explanation(h: &mut String, x: &Value) {
         ("unmatched_query", "Screened tokens without a partner"),
         ("unmatched_list", "List tokens without a partner"),
     ] {
-        if let Some(u) = x.get(key).and_then(Value::as_array).filter(|u| !u.is_empty()) {
+        if let Some(u) = x
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|u| !u.is_empty())
+        {
             let toks: Vec<String> = u
                 .iter()
                 .map(|t| esc(&t.get("token").map(plain).unwrap_or_else(|| plain(t))))
@@ -388,7 +468,11 @@ fn render_explanation(h: &mut String, x: &Value) {
             let _ = write!(h, "<p>{label}: <bdi>{}</bdi></p>", toks.join(", "));
         }
     }
-    if let Some(adj) = x.get("adjustments").and_then(Value::as_array).filter(|a| !a.is_empty()) {
+    if let Some(adj) = x
+        .get("adjustments")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    {
         h.push_str("<table><thead><tr><th>Evidence</th><th>Outcome</th><th>Effect</th><th>Detail</th></tr></thead><tbody>");
         for a in adj {
             let _ = write!(
@@ -402,7 +486,11 @@ fn render_explanation(h: &mut String, x: &Value) {
         }
         h.push_str("</tbody></table>");
     }
-    if let Some(notes) = x.get("notes").and_then(Value::as_array).filter(|n| !n.is_empty()) {
+    if let Some(notes) = x
+        .get("notes")
+        .and_then(Value::as_array)
+        .filter(|n| !n.is_empty())
+    {
         let _ = write!(
             h,
             "<p class=\"meta\">Notes: {}</p>",
@@ -418,8 +506,16 @@ fn render_entity(h: &mut String, e: &Value) {
             let _ = write!(h, "<dt>{label}</dt><dd>{text}</dd>");
         }
     };
-    row(h, "Schema", esc(&e.get("schema").map(plain).unwrap_or_default()));
-    row(h, "Source", esc(&e.get("source").map(plain).unwrap_or_default()));
+    row(
+        h,
+        "Schema",
+        esc(&e.get("schema").map(plain).unwrap_or_default()),
+    );
+    row(
+        h,
+        "Source",
+        esc(&e.get("source").map(plain).unwrap_or_default()),
+    );
     if let Some(names) = e.get("names").and_then(Value::as_array) {
         let list: Vec<String> = names
             .iter()
@@ -452,7 +548,11 @@ fn render_entity(h: &mut String, e: &Value) {
     ] {
         if let Some(v) = e.get(key) {
             let text = match v {
-                Value::Array(a) => a.iter().map(|x| esc(&plain(x))).collect::<Vec<_>>().join("<br>"),
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| esc(&plain(x)))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
                 other => esc(&plain(other)),
             };
             row(h, label, text);
@@ -469,8 +569,17 @@ fn render_alert_reasons(h: &mut String, body: &Value) {
         for (k, v) in o {
             if matches!(
                 k.as_str(),
-                "alert_id" | "typology" | "score" | "status" | "key_account" | "accounts"
-                    | "first_seen" | "last_seen" | "transactions" | "transaction_ids" | "edges"
+                "alert_id"
+                    | "typology"
+                    | "score"
+                    | "status"
+                    | "key_account"
+                    | "accounts"
+                    | "first_seen"
+                    | "last_seen"
+                    | "transactions"
+                    | "transaction_ids"
+                    | "edges"
             ) || v.is_null()
             {
                 continue;
@@ -519,7 +628,10 @@ fn render_decisions<'a>(
 /// stored answer: `/v1/screen` answers carry `matches[].hit_id` and `explanation`, `/match`
 /// answers `raqib_explanation` next to the entity id.
 pub fn find_explanation(results: &Value, hit_id: &str, entity_id: &str) -> Option<Value> {
-    fn walk<'a>(v: &'a Value, pred: &dyn Fn(&serde_json::Map<String, Value>) -> bool) -> Option<&'a serde_json::Map<String, Value>> {
+    fn walk<'a>(
+        v: &'a Value,
+        pred: &dyn Fn(&serde_json::Map<String, Value>) -> bool,
+    ) -> Option<&'a serde_json::Map<String, Value>> {
         match v {
             Value::Object(o) => {
                 if pred(o) {
@@ -537,15 +649,17 @@ pub fn find_explanation(results: &Value, hit_id: &str, entity_id: &str) -> Optio
             .filter(|e| e.is_object())
             .cloned()
     };
-    walk(results, &|o| o.get("hit_id").and_then(Value::as_str) == Some(hit_id))
-        .and_then(expl)
-        .or_else(|| {
-            walk(results, &|o| {
-                o.get("id").and_then(Value::as_str) == Some(entity_id)
-                    && (o.contains_key("raqib_explanation") || o.contains_key("explanation"))
-            })
-            .and_then(expl)
+    walk(results, &|o| {
+        o.get("hit_id").and_then(Value::as_str) == Some(hit_id)
+    })
+    .and_then(expl)
+    .or_else(|| {
+        walk(results, &|o| {
+            o.get("id").and_then(Value::as_str) == Some(entity_id)
+                && (o.contains_key("raqib_explanation") || o.contains_key("explanation"))
         })
+        .and_then(expl)
+    })
 }
 
 #[cfg(test)]
@@ -567,16 +681,41 @@ mod tests {
         let screen = json!({"matches": [
             {"hit_id": "hit_a", "entity_id": "un:1", "explanation": {"score": 0.5}},
             {"hit_id": "hit_b", "entity_id": "un:2", "explanation": {"score": 0.9}}]});
-        assert_eq!(find_explanation(&screen, "hit_b", "un:2"), Some(json!({"score": 0.9})));
+        assert_eq!(
+            find_explanation(&screen, "hit_b", "un:2"),
+            Some(json!({"score": 0.9}))
+        );
         let yente = json!({"responses": {"q1": {"results": [
             {"id": "un:2", "raqib_explanation": {"score": 0.8}}]}}});
-        assert_eq!(find_explanation(&yente, "hit_x", "un:2"), Some(json!({"score": 0.8})));
+        assert_eq!(
+            find_explanation(&yente, "hit_x", "un:2"),
+            Some(json!({"score": 0.8}))
+        );
         assert_eq!(find_explanation(&yente, "hit_x", "un:3"), None);
     }
 
     #[test]
+    fn dates_read_as_dates() {
+        assert_eq!(
+            plain(&json!({"year": 2016, "month": 1, "day": 19})),
+            "2016-01-19"
+        );
+        assert_eq!(
+            plain(&json!({"from": {"year": 1971}, "to": {"year": 1971}, "circa": false})),
+            "1971"
+        );
+        assert_eq!(
+            plain(&json!({"from": {"year": 1970}, "to": {"year": 1972}, "circa": true})),
+            "circa 1970 to 1972"
+        );
+    }
+
+    #[test]
     fn plain_text_flattens_nested_values() {
-        assert_eq!(plain(&json!({"kind": "passport", "number": "A1", "note": null})), "kind: passport, number: A1");
+        assert_eq!(
+            plain(&json!({"kind": "passport", "number": "A1", "note": null})),
+            "kind: passport, number: A1"
+        );
         assert_eq!(plain(&json!(["a", "", "b"])), "a; b");
     }
 }

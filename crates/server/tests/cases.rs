@@ -29,13 +29,20 @@ async fn send(
         b = b.header("content-type", "application/json");
     }
     let req = b
-        .body(body.map(|v| Body::from(v.to_string())).unwrap_or_else(Body::empty))
+        .body(
+            body.map(|v| Body::from(v.to_string()))
+                .unwrap_or_else(Body::empty),
+        )
         .expect("request");
     let resp = h.app.clone().oneshot(req).await.expect("infallible");
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 fn json_of(s: &str) -> Value {
@@ -113,7 +120,14 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_is_audited() {
             .create_key("Bank A", Role::Analyst, Some("Amina Analyst"), "test")
             .await
             .expect("key");
-        let (st, hd, body) = send(&h, "POST", "/v1/session", &[], Some(json!({"key": key.key}))).await;
+        let (st, hd, body) = send(
+            &h,
+            "POST",
+            "/v1/session",
+            &[],
+            Some(json!({"key": key.key})),
+        )
+        .await;
         assert_eq!(st, StatusCode::OK, "{b:?}: {body}");
         let v = json_of(&body);
         assert_eq!(v["member"]["name"], "Bank A");
@@ -137,27 +151,47 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_is_audited() {
         assert_eq!(st, StatusCode::OK, "{body}");
         assert_eq!(json_of(&body)["key_id"], key.info.id.as_str());
         // Audited with the key's label; the token is nowhere in the log.
-        let (st, a) = h.get("/v1/audit?action=session.signed_in", &h.a_analyst).await;
+        let (st, a) = h
+            .get("/v1/audit?action=session.signed_in", &h.a_analyst)
+            .await;
         assert_eq!(st, StatusCode::OK, "{a}");
         let e = &a["entries"].as_array().expect("entries")[0];
         assert_eq!(e["actor"], key.info.id.as_str());
         assert_eq!(e["actor_label"], "Amina Analyst");
         assert_eq!(a["chain_ok"], true);
-        let all = h.state.store().audit_log(None, 0, 10_000).await.expect("log");
+        let all = h
+            .state
+            .store()
+            .audit_log(None, 0, 10_000)
+            .await
+            .expect("log");
         assert!(all.iter().all(|e| !e.detail.contains(token)));
         // A bad key: 401, no cookie, audited without member and without the key.
         let bad = format!("{}0", &key.key[..key.key.len() - 1]);
-        let bad = if bad == key.key { format!("{}1", &key.key[..key.key.len() - 1]) } else { bad };
+        let bad = if bad == key.key {
+            format!("{}1", &key.key[..key.key.len() - 1])
+        } else {
+            bad
+        };
         let (st, hd, body) = send(&h, "POST", "/v1/session", &[], Some(json!({"key": bad}))).await;
         assert_eq!(st, StatusCode::UNAUTHORIZED, "{body}");
         assert!(hd.get(header::SET_COOKIE).is_none());
-        let all = h.state.store().audit_log(None, 0, 10_000).await.expect("log");
+        let all = h
+            .state
+            .store()
+            .audit_log(None, 0, 10_000)
+            .await
+            .expect("log");
         let failed = all
             .iter()
             .find(|e| e.action == "session.sign_in_failed")
             .expect("failure audited");
         assert_eq!(failed.member_id, None);
-        assert!(!failed.detail.contains(&bad[21..]), "secret leaked: {}", failed.detail);
+        assert!(
+            !failed.detail.contains(&bad[21..]),
+            "secret leaked: {}",
+            failed.detail
+        );
         assert!(failed.detail.contains(&key.info.id), "{}", failed.detail);
         // Malformed JSON body is a 400, not a sign-in attempt.
         let (st, _, _) = send(&h, "POST", "/v1/session", &[], Some(json!({"kee": "x"}))).await;
@@ -174,12 +208,33 @@ async fn cookie_auth_works_and_writes_need_the_csrf_header() {
         assert_eq!(st, StatusCode::OK, "{b:?}: {body}");
         assert_eq!(json_of(&body)["member"]["name"], "Bank A");
         let case = json!({"title": "t", "subject": "s"});
-        let (st, _, body) = send(&h, "POST", "/v1/cases", &[("cookie", &cookie)], Some(case.clone())).await;
+        let (st, _, body) = send(
+            &h,
+            "POST",
+            "/v1/cases",
+            &[("cookie", &cookie)],
+            Some(case.clone()),
+        )
+        .await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(json_of(&body)["code"], "csrf_header_missing");
-        let (st, _, body) = send(&h, "POST", "/v1/cases", &[("cookie", &cookie), ("x-raqib-request", "0")], Some(case.clone())).await;
+        let (st, _, body) = send(
+            &h,
+            "POST",
+            "/v1/cases",
+            &[("cookie", &cookie), ("x-raqib-request", "0")],
+            Some(case.clone()),
+        )
+        .await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{body}");
-        let (st, _, body) = send(&h, "POST", "/v1/cases", &[("cookie", &cookie), ("x-raqib-request", "1")], Some(case.clone())).await;
+        let (st, _, body) = send(
+            &h,
+            "POST",
+            "/v1/cases",
+            &[("cookie", &cookie), ("x-raqib-request", "1")],
+            Some(case.clone()),
+        )
+        .await;
         assert_eq!(st, StatusCode::CREATED, "{body}");
         // An API key needs no CSRF header (browsers cannot send it cross-site).
         let (st, v) = h.post("/v1/cases", &h.a_analyst, case.clone()).await;
@@ -203,15 +258,32 @@ async fn cookie_auth_works_and_writes_need_the_csrf_header() {
         // Sign-out needs the header too, then ends the session and clears the cookie.
         let (st, _, _) = send(&h, "POST", "/v1/session/end", &[("cookie", &cookie)], None).await;
         assert_eq!(st, StatusCode::FORBIDDEN);
-        let (st, hd, _) = send(&h, "POST", "/v1/session/end", &[("cookie", &cookie), ("x-raqib-request", "1")], None).await;
+        let (st, hd, _) = send(
+            &h,
+            "POST",
+            "/v1/session/end",
+            &[("cookie", &cookie), ("x-raqib-request", "1")],
+            None,
+        )
+        .await;
         assert_eq!(st, StatusCode::NO_CONTENT);
-        assert!(hd[header::SET_COOKIE].to_str().expect("ascii").contains("Max-Age=0"));
+        assert!(
+            hd[header::SET_COOKIE]
+                .to_str()
+                .expect("ascii")
+                .contains("Max-Age=0")
+        );
         let (st, _, _) = send(&h, "GET", "/v1/session", &[("cookie", &cookie)], None).await;
         assert_eq!(st, StatusCode::UNAUTHORIZED);
         let (st, _, _) = send(&h, "GET", "/v1/dashboard", &[("cookie", &cookie)], None).await;
         assert_eq!(st, StatusCode::UNAUTHORIZED);
         let (_, a) = h.get("/v1/audit?action=session.", &h.a_analyst).await;
-        let actions: Vec<&str> = a["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+        let actions: Vec<&str> = a["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
         assert_eq!(actions, ["session.signed_in", "session.signed_out"]);
     }
 }
@@ -220,9 +292,18 @@ async fn cookie_auth_works_and_writes_need_the_csrf_header() {
 async fn a_revoked_key_ends_its_sessions() {
     for b in backends() {
         let h = harness(b).await;
-        let key = h.state.store().create_key("Bank A", Role::Analyst, None, "test").await.expect("key");
+        let key = h
+            .state
+            .store()
+            .create_key("Bank A", Role::Analyst, None, "test")
+            .await
+            .expect("key");
         let cookie = sign_in(&h, &key.key).await;
-        h.state.store().revoke_key(&key.info.id, "test").await.expect("revoke");
+        h.state
+            .store()
+            .revoke_key(&key.info.id, "test")
+            .await
+            .expect("revoke");
         // Sign-in does not fill the session cache, so the first lookup reads the revocation
         // (a cached session would stop working within KEY_CACHE_TTL).
         let (st, _, _) = send(&h, "GET", "/v1/session", &[("cookie", &cookie)], None).await;
@@ -255,24 +336,62 @@ async fn a_case_lifecycle_is_kept_as_history_and_audited() {
         assert_eq!(c["items"][0]["status"], "open");
         let steps = [
             ("items", json!({"kind": "alert", "id": "alert-fan-1"})),
-            ("notes", json!({"text": "DOB and nationality agree with the UN entry."})),
-            ("status", json!({"status": "escalated", "comment": "send to MLRO"})),
+            (
+                "notes",
+                json!({"text": "DOB and nationality agree with the UN entry."}),
+            ),
+            (
+                "status",
+                json!({"status": "escalated", "comment": "send to MLRO"}),
+            ),
             ("assignee", json!({"assignee": "mlro"})),
-            ("status", json!({"status": "closed", "comment": "STR filed"})),
+            (
+                "status",
+                json!({"status": "closed", "comment": "STR filed"}),
+            ),
         ];
         for (path, body) in steps {
-            let (st, v) = h.post(&format!("/v1/cases/{id}/{path}"), &h.a_analyst, body).await;
+            let (st, v) = h
+                .post(&format!("/v1/cases/{id}/{path}"), &h.a_analyst, body)
+                .await;
             assert_eq!(st, StatusCode::CREATED, "{path}: {v}");
         }
         // Same status again is refused; an unknown status names the field.
-        let (st, v) = h.post(&format!("/v1/cases/{id}/status"), &h.a_analyst, json!({"status": "closed"})).await;
+        let (st, v) = h
+            .post(
+                &format!("/v1/cases/{id}/status"),
+                &h.a_analyst,
+                json!({"status": "closed"}),
+            )
+            .await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
-        let (st, v) = h.post(&format!("/v1/cases/{id}/status"), &h.a_analyst, json!({"status": "done"})).await;
-        assert_eq!((st, v["field"].as_str()), (StatusCode::BAD_REQUEST, Some("status")));
+        let (st, v) = h
+            .post(
+                &format!("/v1/cases/{id}/status"),
+                &h.a_analyst,
+                json!({"status": "done"}),
+            )
+            .await;
+        assert_eq!(
+            (st, v["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("status"))
+        );
         // An item that does not exist is 404, a duplicate 400.
-        let (st, _) = h.post(&format!("/v1/cases/{id}/items"), &h.a_analyst, json!({"kind": "hit", "id": "hit_nope"})).await;
+        let (st, _) = h
+            .post(
+                &format!("/v1/cases/{id}/items"),
+                &h.a_analyst,
+                json!({"kind": "hit", "id": "hit_nope"}),
+            )
+            .await;
         assert_eq!(st, StatusCode::NOT_FOUND);
-        let (st, _) = h.post(&format!("/v1/cases/{id}/items"), &h.a_analyst, json!({"kind": "hit", "id": hit})).await;
+        let (st, _) = h
+            .post(
+                &format!("/v1/cases/{id}/items"),
+                &h.a_analyst,
+                json!({"kind": "hit", "id": hit}),
+            )
+            .await;
         assert_eq!(st, StatusCode::BAD_REQUEST);
 
         let (st, d) = h.get(&format!("/v1/cases/{id}"), &h.a_analyst).await;
@@ -280,16 +399,38 @@ async fn a_case_lifecycle_is_kept_as_history_and_audited() {
         assert_eq!(d["case"]["status"], "closed");
         assert_eq!(d["case"]["assignee"], "mlro");
         assert_eq!(d["case"]["items"], 2);
-        let alert = d["items"].as_array().expect("items").iter().find(|i| i["kind"] == "alert").expect("alert item").clone();
+        let alert = d["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["kind"] == "alert")
+            .expect("alert item")
+            .clone();
         assert_eq!(alert["subject"], "ACC-KEY");
         assert_eq!(alert["title"], "fan_in");
         assert_eq!(alert["score_display"], "87/100");
-        assert_eq!(d["notes"][0]["text"], "DOB and nationality agree with the UN entry.");
-        let actions: Vec<&str> = d["history"].as_array().expect("history").iter().filter_map(|e| e["action"].as_str()).collect();
+        assert_eq!(
+            d["notes"][0]["text"],
+            "DOB and nationality agree with the UN entry."
+        );
+        let actions: Vec<&str> = d["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
         assert_eq!(
             actions,
-            ["case.created", "case.assigned", "case.item_added", "case.item_added", "case.note_added",
-             "case.status_changed", "case.assigned", "case.status_changed"]
+            [
+                "case.created",
+                "case.assigned",
+                "case.item_added",
+                "case.item_added",
+                "case.note_added",
+                "case.status_changed",
+                "case.assigned",
+                "case.status_changed"
+            ]
         );
         assert_eq!(d["history"][5]["detail"]["comment"], "send to MLRO");
         assert_eq!(d["history"][5]["detail"]["from"], "open");
@@ -304,7 +445,10 @@ async fn a_case_lifecycle_is_kept_as_history_and_audited() {
         assert_eq!(st, StatusCode::BAD_REQUEST);
         let (st, dash) = h.get("/v1/dashboard", &h.a_screener).await;
         assert_eq!(st, StatusCode::OK, "{dash}");
-        assert_eq!(dash["cases"], json!({"open": 0, "escalated": 0, "closed": 1}));
+        assert_eq!(
+            dash["cases"],
+            json!({"open": 0, "escalated": 0, "closed": 1})
+        );
         assert_eq!(dash["open_alerts"], 1);
         assert!(dash["open_hits"].as_i64().is_some_and(|n| n >= 1), "{dash}");
         assert_eq!(dash["screenings_today"], 1);
@@ -312,11 +456,22 @@ async fn a_case_lifecycle_is_kept_as_history_and_audited() {
 
         // Each change is in the audit log, in order, and the chain verifies.
         let (_, a) = h.get("/v1/audit?action=case.*", &h.a_analyst).await;
-        let audited: Vec<&str> = a["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+        let audited: Vec<&str> = a["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
         assert_eq!(
             audited,
-            ["case.created", "case.item_added", "case.note_added", "case.status_changed",
-             "case.assigned", "case.status_changed"]
+            [
+                "case.created",
+                "case.item_added",
+                "case.note_added",
+                "case.status_changed",
+                "case.assigned",
+                "case.status_changed"
+            ]
         );
         assert_eq!(a["chain_ok"], true);
         let (st, v) = h.get("/v1/audit/verify", &h.a_admin).await;
@@ -344,10 +499,21 @@ async fn the_queue_merges_hits_and_alerts_filters_sorts_and_pages() {
         assert_eq!(st, StatusCode::OK, "{b:?}: {q}");
         let items = q["items"].as_array().expect("items");
         assert_eq!(q["total"].as_i64(), Some(items.len() as i64));
-        assert!(items.iter().any(|i| i["id"] == hit.as_str() && i["kind"] == "hit"));
-        assert!(items.iter().any(|i| i["id"] == "alert-a" && i["score_display"] == "99/100"));
+        assert!(
+            items
+                .iter()
+                .any(|i| i["id"] == hit.as_str() && i["kind"] == "hit")
+        );
+        assert!(
+            items
+                .iter()
+                .any(|i| i["id"] == "alert-a" && i["score_display"] == "99/100")
+        );
         let scores: Vec<f64> = items.iter().filter_map(|i| i["score"].as_f64()).collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score: {scores:?}");
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "sorted by score: {scores:?}"
+        );
         let hit_item = items.iter().find(|i| i["id"] == hit.as_str()).expect("hit");
         assert_eq!(hit_item["subject"], "Abu Bakr al-Baghdadi");
         assert_eq!(hit_item["status"], "open");
@@ -357,32 +523,73 @@ async fn the_queue_merges_hits_and_alerts_filters_sorts_and_pages() {
         assert_eq!(q2["items"].as_array().map(Vec::len), Some(1));
         assert_eq!(q2["total"], q["total"]);
         assert_eq!(q2["items"][0]["id"], "alert-b");
-        let (_, q3) = h.get("/v1/queue?order=asc&limit=1&offset=1", &h.a_analyst).await;
+        let (_, q3) = h
+            .get("/v1/queue?order=asc&limit=1&offset=1", &h.a_analyst)
+            .await;
         assert_ne!(q3["items"][0]["id"], "alert-b");
         // Kind filter and text search on subject (case-insensitive).
         let (_, qa) = h.get("/v1/queue?kind=alert", &h.a_analyst).await;
         assert_eq!(qa["total"], 2);
         let (_, qs) = h.get("/v1/queue?q=BAGHDADI", &h.a_analyst).await;
-        assert!(qs["items"].as_array().expect("items").iter().all(|i| i["kind"] == "hit"));
-        assert!(qs["items"].as_array().expect("items").iter().any(|i| i["id"] == hit.as_str()));
+        assert!(
+            qs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|i| i["kind"] == "hit")
+        );
+        assert!(
+            qs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["id"] == hit.as_str())
+        );
         let (_, qn) = h.get("/v1/queue?q=acc-key&kind=all", &h.a_analyst).await;
         assert_eq!(qn["total"], 2);
         // Deciding moves items from open to decided, with the decision as status.
-        let (st, _) = h.post(&format!("/v1/hits/{hit}/decision"), &h.a_analyst, json!({"decision": "false_positive", "comment": "other DOB"})).await;
+        let (st, _) = h
+            .post(
+                &format!("/v1/hits/{hit}/decision"),
+                &h.a_analyst,
+                json!({"decision": "false_positive", "comment": "other DOB"}),
+            )
+            .await;
         assert_eq!(st, StatusCode::CREATED);
         let (_, open) = h.get("/v1/queue?kind=hit", &h.a_analyst).await;
-        assert!(!open["items"].as_array().expect("items").iter().any(|i| i["id"] == hit.as_str()));
-        let (_, decided) = h.get("/v1/queue?kind=hit&status=decided", &h.a_analyst).await;
-        let d = decided["items"].as_array().expect("items").iter().find(|i| i["id"] == hit.as_str()).expect("decided hit");
+        assert!(
+            !open["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["id"] == hit.as_str())
+        );
+        let (_, decided) = h
+            .get("/v1/queue?kind=hit&status=decided", &h.a_analyst)
+            .await;
+        let d = decided["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == hit.as_str())
+            .expect("decided hit");
         assert_eq!(d["status"], "false_positive");
         // case_ids name the cases an item is in.
         let (_, c) = h.post("/v1/cases", &h.a_analyst, json!({"title": "t", "subject": "ACC-KEY", "items": [{"kind": "alert", "id": "alert-a"}]})).await;
         let (_, qa) = h.get("/v1/queue?kind=alert", &h.a_analyst).await;
-        let a = qa["items"].as_array().expect("items").iter().find(|i| i["id"] == "alert-a").expect("alert");
+        let a = qa["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == "alert-a")
+            .expect("alert");
         assert_eq!(a["case_ids"][0], c["case"]["id"]);
         // Bad parameters name themselves.
         let (st, v) = h.get("/v1/queue?sort=name", &h.a_analyst).await;
-        assert_eq!((st, v["field"].as_str()), (StatusCode::BAD_REQUEST, Some("sort")));
+        assert_eq!(
+            (st, v["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("sort"))
+        );
     }
 }
 
@@ -392,7 +599,13 @@ async fn members_never_see_each_others_cases_queue_items_or_audit() {
         let h = harness(b).await;
         let hit = baghdadi_hit(&h, "cust-9").await;
         fan_in_alert(&h, "Bank A", "alert-private", 70.0).await;
-        let (_, c) = h.post("/v1/cases", &h.a_analyst, json!({"title": "A's case", "subject": "x", "items": [{"kind": "hit", "id": hit}]})).await;
+        let (_, c) = h
+            .post(
+                "/v1/cases",
+                &h.a_analyst,
+                json!({"title": "A's case", "subject": "x", "items": [{"kind": "hit", "id": hit}]}),
+            )
+            .await;
         let id = c["case"]["id"].as_str().expect("id").to_string();
         // Member B, by key and by session cookie.
         let cookie = sign_in(&h, &h.b_analyst).await;
@@ -408,12 +621,23 @@ async fn members_never_see_each_others_cases_queue_items_or_audit() {
             ("status", json!({"status": "closed"})),
             ("assignee", json!({"assignee": "b"})),
         ] {
-            let (st, _) = h.post(&format!("/v1/cases/{id}/{path}"), &h.b_analyst, body).await;
+            let (st, _) = h
+                .post(&format!("/v1/cases/{id}/{path}"), &h.b_analyst, body)
+                .await;
             assert_eq!(st, StatusCode::NOT_FOUND, "{path}");
         }
         // B cannot put A's hit or alert into its own case.
-        for item in [json!({"kind": "hit", "id": hit}), json!({"kind": "alert", "id": "alert-private"})] {
-            let (st, _) = h.post("/v1/cases", &h.b_analyst, json!({"title": "t", "subject": "s", "items": [item]})).await;
+        for item in [
+            json!({"kind": "hit", "id": hit}),
+            json!({"kind": "alert", "id": "alert-private"}),
+        ] {
+            let (st, _) = h
+                .post(
+                    "/v1/cases",
+                    &h.b_analyst,
+                    json!({"title": "t", "subject": "s", "items": [item]}),
+                )
+                .await;
             assert_eq!(st, StatusCode::NOT_FOUND);
         }
         let (_, l) = h.get("/v1/cases?status=all", &h.b_analyst).await;
@@ -421,10 +645,16 @@ async fn members_never_see_each_others_cases_queue_items_or_audit() {
         let (_, q) = h.get("/v1/queue?status=all", &h.b_analyst).await;
         assert_eq!(q["total"], 0, "{q}");
         let (_, d) = h.get("/v1/dashboard", &h.b_analyst).await;
-        assert_eq!((d["open_hits"].as_i64(), d["open_alerts"].as_i64()), (Some(0), Some(0)));
+        assert_eq!(
+            (d["open_hits"].as_i64(), d["open_alerts"].as_i64()),
+            (Some(0), Some(0))
+        );
         let (_, a) = h.get("/v1/audit", &h.b_analyst).await;
         let entries = a["entries"].as_array().expect("entries");
-        assert!(entries.iter().all(|e| e["member_id"] == d["member"]["id"]), "{a}");
+        assert!(
+            entries.iter().all(|e| e["member_id"] == d["member"]["id"]),
+            "{a}"
+        );
         assert!(!a.to_string().contains(&id));
     }
 }
@@ -445,14 +675,49 @@ async fn the_report_shows_the_hit_explanation_and_escapes_what_users_typed() {
             .await;
         assert_eq!(st, StatusCode::CREATED, "{c}");
         let id = c["case"]["id"].as_str().expect("id").to_string();
-        let (st, _) = h.post(&format!("/v1/cases/{id}/notes"), &h.a_analyst, json!({"text": "<img src=x onerror=alert(2)> & co"})).await;
+        let (st, _) = h
+            .post(
+                &format!("/v1/cases/{id}/notes"),
+                &h.a_analyst,
+                json!({"text": "<img src=x onerror=alert(2)> & co"}),
+            )
+            .await;
         assert_eq!(st, StatusCode::CREATED);
-        let (st, hd, html) = send(&h, "GET", &format!("/v1/cases/{id}/report"), &[("authorization", &format!("Bearer {}", h.a_analyst))], None).await;
+        let (st, hd, html) = send(
+            &h,
+            "GET",
+            &format!("/v1/cases/{id}/report"),
+            &[("authorization", &format!("Bearer {}", h.a_analyst))],
+            None,
+        )
+        .await;
         assert_eq!(st, StatusCode::OK, "{b:?}: {html}");
-        assert!(hd[header::CONTENT_TYPE].to_str().expect("ct").starts_with("text/html"));
-        assert!(hd[header::CONTENT_SECURITY_POLICY].to_str().expect("csp").contains("default-src 'none'"));
+        assert!(
+            hd[header::CONTENT_TYPE]
+                .to_str()
+                .expect("ct")
+                .starts_with("text/html")
+        );
+        assert!(
+            hd[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .expect("csp")
+                .contains("default-src 'none'")
+        );
         // The hit: entity, score, explanation, identifiers.
-        for needle in ["un:QDi.299", "Why it matched", "Screened token", "Abu Bakr al-Baghdadi", "Listed entity", "Bank A", "fan_in", "alert-rep-t1", "<svg", "Status history", "cust-7"] {
+        for needle in [
+            "un:QDi.299",
+            "Why it matched",
+            "Screened token",
+            "Abu Bakr al-Baghdadi",
+            "Listed entity",
+            "Bank A",
+            "fan_in",
+            "alert-rep-t1",
+            "<svg",
+            "Status history",
+            "cust-7",
+        ] {
             assert!(html.contains(needle), "report lacks {needle:?}");
         }
         // What users typed is escaped, never markup.
@@ -463,10 +728,15 @@ async fn the_report_shows_the_hit_explanation_and_escapes_what_users_typed() {
         assert!(html.contains("أبو بكر البغدادي"));
         // Self-contained: no external references.
         // (List remarks may mention web addresses as text; nothing is loaded from anywhere.)
-        for bad in ["<script", "<link", "<iframe", "<img", " src=\"", " href=\"", "url(http", "url(/", "url(\"", "url('", "@import"] {
+        for bad in [
+            "<script", "<link", "<iframe", "<img", " src=\"", " href=\"", "url(http", "url(/",
+            "url(\"", "url('", "@import",
+        ] {
             assert!(!html.contains(bad), "report contains {bad:?}");
         }
-        let (_, a) = h.get("/v1/audit?action=case.report_generated", &h.a_analyst).await;
+        let (_, a) = h
+            .get("/v1/audit?action=case.report_generated", &h.a_analyst)
+            .await;
         assert_eq!(a["entries"][0]["object_id"], id.as_str());
     }
 }
@@ -476,9 +746,20 @@ async fn case_history_and_sessions_cannot_be_updated_or_deleted_in_the_database(
     for b in backends() {
         let h = harness(b).await;
         let hit = baghdadi_hit(&h, "c").await;
-        let (_, c) = h.post("/v1/cases", &h.a_analyst, json!({"title": "t", "subject": "s", "items": [{"kind": "hit", "id": hit}]})).await;
+        let (_, c) = h
+            .post(
+                "/v1/cases",
+                &h.a_analyst,
+                json!({"title": "t", "subject": "s", "items": [{"kind": "hit", "id": hit}]}),
+            )
+            .await;
         let id = c["case"]["id"].as_str().expect("id").to_string();
-        h.post(&format!("/v1/cases/{id}/notes"), &h.a_analyst, json!({"text": "n"})).await;
+        h.post(
+            &format!("/v1/cases/{id}/notes"),
+            &h.a_analyst,
+            json!({"text": "n"}),
+        )
+        .await;
         sign_in(&h, &h.a_analyst).await;
         let s = h.state.store();
         for sql in [
@@ -494,12 +775,22 @@ async fn case_history_and_sessions_cannot_be_updated_or_deleted_in_the_database(
             "UPDATE sessions SET expires_at = created_at",
             "UPDATE sessions SET key_id = key_id, ended_at = NULL",
         ] {
-            assert!(s.execute_raw_for_tests(sql).await.is_err(), "{b:?}: {sql} was allowed");
+            assert!(
+                s.execute_raw_for_tests(sql).await.is_err(),
+                "{b:?}: {sql} was allowed"
+            );
         }
         // Ending a session (once) is the one permitted change.
-        let n = s.execute_raw_for_tests("UPDATE sessions SET ended_at = created_at").await.expect("end");
+        let n = s
+            .execute_raw_for_tests("UPDATE sessions SET ended_at = created_at")
+            .await
+            .expect("end");
         assert_eq!(n, 1);
-        assert!(s.execute_raw_for_tests("UPDATE sessions SET ended_at = expires_at").await.is_err());
+        assert!(
+            s.execute_raw_for_tests("UPDATE sessions SET ended_at = expires_at")
+                .await
+                .is_err()
+        );
         let (_, d) = h.get(&format!("/v1/cases/{id}"), &h.a_analyst).await;
         assert_eq!(d["case"]["title"], "t");
         assert_eq!(d["history"].as_array().map(Vec::len), Some(3));
@@ -512,7 +803,12 @@ fn redact(v: &mut Value) {
     match v {
         Value::Object(o) => {
             for (k, x) in o.iter_mut() {
-                let is_id = k != "entity_id" && (k == "id" || k.ends_with("_id")) || k == "created_by" || k == "actor" || k == "author" || k == "added_by" || k == "case_ids";
+                let is_id = k != "entity_id" && (k == "id" || k.ends_with("_id"))
+                    || k == "created_by"
+                    || k == "actor"
+                    || k == "author"
+                    || k == "added_by"
+                    || k == "case_ids";
                 let is_time = k.ends_with("_at") || k == "at";
                 if is_time && x.is_string() {
                     *x = json!("<time>");
@@ -545,8 +841,19 @@ async fn case_detail_response_snapshot() {
         )
         .await;
     let id = c["case"]["id"].as_str().expect("id").to_string();
-    h.post(&format!("/v1/cases/{id}/notes"), &h.a_analyst, json!({"text": "Checked DOB."})).await;
-    let (_, mut v) = h.post(&format!("/v1/cases/{id}/status"), &h.a_analyst, json!({"status": "escalated", "comment": "MLRO"})).await;
+    h.post(
+        &format!("/v1/cases/{id}/notes"),
+        &h.a_analyst,
+        json!({"text": "Checked DOB."}),
+    )
+    .await;
+    let (_, mut v) = h
+        .post(
+            &format!("/v1/cases/{id}/status"),
+            &h.a_analyst,
+            json!({"status": "escalated", "comment": "MLRO"}),
+        )
+        .await;
     // The hit's score depends on the matcher's tuning; its presence is the contract.
     if let Some(items) = v["items"].as_array_mut() {
         for i in items {
@@ -565,11 +872,119 @@ async fn the_openapi_document_lists_the_workspace_routes() {
     assert_eq!(st, StatusCode::OK);
     let v = json_of(&body);
     for path in [
-        "/v1/session", "/v1/session/end", "/v1/dashboard", "/v1/queue", "/v1/cases",
-        "/v1/cases/{id}", "/v1/cases/{id}/items", "/v1/cases/{id}/notes", "/v1/cases/{id}/status",
-        "/v1/cases/{id}/assignee", "/v1/cases/{id}/report", "/v1/audit", "/v1/audit/verify",
+        "/v1/session",
+        "/v1/session/end",
+        "/v1/dashboard",
+        "/v1/queue",
+        "/v1/cases",
+        "/v1/cases/{id}",
+        "/v1/cases/{id}/items",
+        "/v1/cases/{id}/notes",
+        "/v1/cases/{id}/status",
+        "/v1/cases/{id}/assignee",
+        "/v1/cases/{id}/report",
+        "/v1/audit",
+        "/v1/audit/verify",
     ] {
-        assert!(v["paths"].get(path).is_some(), "{path} missing from /openapi.json");
+        assert!(
+            v["paths"].get(path).is_some(),
+            "{path} missing from /openapi.json"
+        );
     }
-    assert!(v["components"]["securitySchemes"].get("session_cookie").is_some());
+    assert!(
+        v["components"]["securitySchemes"]
+            .get("session_cookie")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn a_hit_reads_back_with_its_subject_explanation_status_and_cases() {
+    for b in backends() {
+        let h = harness(b).await;
+        let hit = baghdadi_hit(&h, "cust-h").await;
+        let (_, c) = h
+            .post(
+                "/v1/cases",
+                &h.a_analyst,
+                json!({"title": "t", "subject": "s", "items": [{"kind": "hit", "id": hit}]}),
+            )
+            .await;
+        let (st, v) = h.get(&format!("/v1/hits/{hit}"), &h.a_analyst).await;
+        assert_eq!(st, StatusCode::OK, "{b:?}: {v}");
+        assert_eq!(v["subject"], "Abu Bakr al-Baghdadi");
+        assert_eq!(v["reference"], "cust-h");
+        assert_eq!(v["status"], "open");
+        assert!(
+            v["explanation"]["aligned"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{v}"
+        );
+        assert_eq!(v["case_ids"][0], c["case"]["id"]);
+        let (st, _) = h.get(&format!("/v1/hits/{hit}"), &h.b_analyst).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_case_changes_and_writer_appends_keep_one_audit_chain() {
+    for b in backends() {
+        let h = std::sync::Arc::new(harness(b).await);
+        let hit = baghdadi_hit(&h, "cust-c").await;
+        let (_, c) = h
+            .post(
+                "/v1/cases",
+                &h.a_analyst,
+                json!({"title": "t", "subject": "s"}),
+            )
+            .await;
+        let id = c["case"]["id"].as_str().expect("id").to_string();
+        let mut tasks = Vec::new();
+        for i in 0..12 {
+            let (h, id, hit) = (h.clone(), id.clone(), hit.clone());
+            tasks.push(tokio::spawn(async move {
+                // Case notes (own transactions) race decisions and screenings (the writer).
+                let (a, _) = h
+                    .post(
+                        &format!("/v1/cases/{id}/notes"),
+                        &h.a_analyst,
+                        json!({"text": format!("note {i}")}),
+                    )
+                    .await;
+                let (b, _) = h
+                    .post(
+                        &format!("/v1/hits/{hit}/decision"),
+                        &h.a_analyst,
+                        json!({"decision": "escalate", "comment": format!("c{i}")}),
+                    )
+                    .await;
+                let (s, _) = h
+                    .post(
+                        "/v1/screen",
+                        &h.a_screener,
+                        json!({"name": format!("Person {i}")}),
+                    )
+                    .await;
+                (a, b, s)
+            }));
+        }
+        for t in tasks {
+            let (a, b2, s) = t.await.expect("task");
+            assert_eq!(
+                (a, b2, s),
+                (StatusCode::CREATED, StatusCode::CREATED, StatusCode::OK),
+                "{b:?}"
+            );
+        }
+        let (_, d) = h.get(&format!("/v1/cases/{id}"), &h.a_analyst).await;
+        // Created + 12 notes, numbered without gaps or duplicates.
+        assert_eq!(d["history"].as_array().map(Vec::len), Some(13));
+        let check = h.state.store().verify_audit_chain().await.expect("verify");
+        assert_eq!(check.first_broken_seq, None, "{b:?}");
+        let (_, a) = h
+            .get("/v1/audit?action=case.note_added&limit=1000", &h.a_analyst)
+            .await;
+        assert_eq!(a["entries"].as_array().map(Vec::len), Some(12));
+    }
 }

@@ -25,8 +25,7 @@ const CHILD_PORT_FILE: &str = "RAQIB_DURABILITY_CHILD_PORT_FILE";
 /// directly (no environment), it has nothing to serve and returns.
 #[test]
 fn dirty_shutdown_child_server() {
-    let (Ok(db), Ok(port_file)) = (std::env::var(CHILD_DB), std::env::var(CHILD_PORT_FILE))
-    else {
+    let (Ok(db), Ok(port_file)) = (std::env::var(CHILD_DB), std::env::var(CHILD_PORT_FILE)) else {
         return;
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -74,9 +73,17 @@ fn acknowledged_screenings_and_decisions_survive_kill_9() {
             let s = store::Store::connect(&db).await.expect("store");
             let k = |r| {
                 let s = s.clone();
-                async move { s.create_key("Bank A", r, None, "test").await.expect("key").key }
+                async move {
+                    s.create_key("Bank A", r, None, "test")
+                        .await
+                        .expect("key")
+                        .key
+                }
             };
-            (k(store::Role::Screener).await, k(store::Role::Analyst).await)
+            (
+                k(store::Role::Screener).await,
+                k(store::Role::Analyst).await,
+            )
         });
 
         let port_file = dir.path().join("port");
@@ -149,10 +156,16 @@ fn acknowledged_screenings_and_decisions_survive_kill_9() {
             c.join().expect("client");
         }
         let acked = acked.lock().expect("lock").clone();
-        assert!(acked.len() > 10, "too few screenings before the kill: {}", acked.len());
+        assert!(
+            acked.len() > 10,
+            "too few screenings before the kill: {}",
+            acked.len()
+        );
 
         rt.block_on(async {
-            let s = store::Store::connect(&db).await.expect("reopen after the kill");
+            let s = store::Store::connect(&db)
+                .await
+                .expect("reopen after the kill");
             let who = s
                 .authenticate(&analyst)
                 .await
@@ -181,7 +194,10 @@ fn acknowledged_screenings_and_decisions_survive_kill_9() {
                 "{backend:?}: acknowledged decision lost"
             );
             assert_eq!(
-                s.verify_audit_chain().await.expect("chain").first_broken_seq,
+                s.verify_audit_chain()
+                    .await
+                    .expect("chain")
+                    .first_broken_seq,
                 None
             );
         });

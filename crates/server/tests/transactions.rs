@@ -714,3 +714,113 @@ async fn alert_detail_response_snapshot() {
         ".items[].updated_at" => "[stored at]",
     });
 }
+
+#[tokio::test]
+async fn an_open_alert_that_grows_is_answered_and_stored_as_a_new_revision() {
+    let h = harness(Backend::Sqlite).await;
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&fan_in_fixture()).unwrap();
+    let r = post_tx(
+        &h,
+        &h.a_screener,
+        "application/json",
+        serde_json::to_vec(&all[..5]).unwrap(),
+    )
+    .await;
+    let first = r.json()["alerts"][0].clone();
+    assert_eq!(
+        first["transaction_ids"].as_array().unwrap().len(),
+        5,
+        "{first:#}"
+    );
+    let id = first["alert_id"].as_str().unwrap().to_string();
+    // A sixth donor and the collector's withdrawal: the same alert, bigger and higher.
+    let r = post_tx(
+        &h,
+        &h.a_screener,
+        "application/json",
+        serde_json::to_vec(&all[5..]).unwrap(),
+    )
+    .await;
+    let v = r.json();
+    let grown: Vec<_> = v["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["alert_id"] == id.as_str())
+        .collect();
+    assert_eq!(grown.len(), 1, "one version per alert per answer: {v:#}");
+    assert_eq!(grown[0]["status"], "open");
+    assert_eq!(grown[0]["transaction_ids"].as_array().unwrap().len(), 6);
+    assert!(
+        grown[0]["score"].as_f64() > first["score"].as_f64(),
+        "{v:#}"
+    );
+    let (_, d) = h.get(&format!("/v1/alerts/{id}"), &h.a_analyst).await;
+    assert_eq!(d["revisions"], 2);
+    assert_eq!(d["alert"], *grown[0]);
+    assert_eq!(d["transactions"].as_array().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn after_a_list_reload_counterparties_are_screened_against_the_new_lists() {
+    let full = std::fs::read_to_string(data("un_small.xml")).unwrap();
+    // The same list without QDi.299 (the first INDIVIDUAL block).
+    let start = full.find("<INDIVIDUAL>").unwrap();
+    let end = full.find("</INDIVIDUAL>").unwrap() + "</INDIVIDUAL>".len();
+    assert!(full[start..end].contains("QDi.299"));
+    let without = format!("{}{}", &full[..start], &full[end..]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("un.xml");
+    std::fs::write(&path, &without).unwrap();
+    let h = common::harness_with(
+        Backend::Sqlite,
+        common::file_loader(path.clone()),
+        server::Options::default(),
+    )
+    .await;
+    let line = std::fs::read_to_string(data("listed.ndjson")).unwrap();
+    let mut tx: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let r = post_tx(
+        &h,
+        &h.a_screener,
+        "application/json",
+        serde_json::to_vec(&tx).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["alerts"], serde_json::json!([]), "not listed yet");
+
+    std::fs::write(&path, &full).unwrap();
+    let (s, v) = h
+        .post("/v1/lists/reload", &h.a_admin, serde_json::json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    tx["id"] = "T-1b".into();
+    tx["timestamp"] = "2024-03-01T12:00:00Z".into();
+    let r = post_tx(
+        &h,
+        &h.a_screener,
+        "application/json",
+        serde_json::to_vec(&tx).unwrap(),
+    )
+    .await;
+    let v = r.json();
+    let listed: Vec<_> = v["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["typology"] == "listed_counterparty")
+        .collect();
+    assert_eq!(
+        listed.len(),
+        1,
+        "the name seen before the reload is screened again: {v:#}"
+    );
+    assert_eq!(
+        listed[0]["explanation"]["facts"]["entity_id"]
+            .as_str()
+            .map(|e| e.contains("QDi.299")),
+        Some(true),
+        "{v:#}"
+    );
+}

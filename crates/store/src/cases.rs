@@ -422,6 +422,9 @@ struct EventRow {
     created_at: DateTime<Utc>,
 }
 
+/// id, author, author's key label, text, created_at.
+type NoteRow = (String, String, Option<String>, String, DateTime<Utc>);
+
 #[derive(sqlx::FromRow)]
 struct ItemRow {
     item_kind: String,
@@ -469,7 +472,9 @@ fn check_text(field: &'static str, s: &str, max: usize, required: bool) -> Resul
             reason: format!("longer than {max} characters"),
         });
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(StoreError::Invalid {
             field,
             reason: "contains control characters".into(),
@@ -809,7 +814,7 @@ impl Store {
             .bind(member_id)
             .fetch_all(pool)
             .await?;
-            let notes: Vec<(String, String, Option<String>, String, DateTime<Utc>)> = sqlx::query_as(
+            let notes: Vec<NoteRow> = sqlx::query_as(
                 "SELECT n.id, n.author, k.label, n.text, n.created_at FROM case_notes n \
                  LEFT JOIN api_keys k ON k.id = n.author \
                  WHERE n.case_id = $1 AND n.member_id = $2 ORDER BY n.created_at, n.id",
@@ -1003,11 +1008,10 @@ impl Store {
         } else {
             format!("x.created_at {dir}, x.score {dir}, x.id {dir}")
         };
-        let q = f
-            .q
-            .as_deref()
-            .map(|q| q.trim().to_lowercase())
-            .filter(|q| !q.is_empty());
+        let q =
+            f.q.as_deref()
+                .map(|q| q.trim().to_lowercase())
+                .filter(|q| !q.is_empty());
         let (limit, offset) = match q {
             // Search: every candidate, filtered below.
             Some(_) => (QUEUE_SEARCH_CAP, 0),
@@ -1056,7 +1060,9 @@ impl Store {
             });
             total = items.len() as i64;
             let start = (f.offset.max(0) as usize).min(items.len());
-            let end = start.saturating_add(f.limit.clamp(1, 500) as usize).min(items.len());
+            let end = start
+                .saturating_add(f.limit.clamp(1, 500) as usize)
+                .min(items.len());
             items = items.drain(start..end).collect();
         }
         for kind in [ItemKind::Hit, ItemKind::Alert] {
@@ -1200,10 +1206,17 @@ impl Store {
     ) -> Result<Vec<LabelledAuditEntry>> {
         let (exact, prefix) = match filter.action.as_deref().map(str::trim) {
             None | Some("") => (None, None),
-            Some(a) if a.ends_with('*') => {
-                (None, Some(format!("{}%", like_pattern(a.trim_end_matches('*')).trim_matches('%'))))
-            }
-            Some(a) if a.ends_with('.') => (None, Some(format!("{}%", like_pattern(a).trim_matches('%')))),
+            Some(a) if a.ends_with('*') => (
+                None,
+                Some(format!(
+                    "{}%",
+                    like_pattern(a.trim_end_matches('*')).trim_matches('%')
+                )),
+            ),
+            Some(a) if a.ends_with('.') => (
+                None,
+                Some(format!("{}%", like_pattern(a).trim_matches('%'))),
+            ),
             Some(a) => (Some(a.to_string()), None),
         };
         let order = if filter.newest_first { "DESC" } else { "ASC" };
@@ -1293,7 +1306,10 @@ mod tests {
 
     #[test]
     fn text_checks_trim_and_refuse_control_characters() {
-        assert_eq!(check_text("t", "  x ", 10, true).ok(), Some("x".to_string()));
+        assert_eq!(
+            check_text("t", "  x ", 10, true).ok(),
+            Some("x".to_string())
+        );
         assert!(check_text("t", "  ", 10, true).is_err());
         assert!(check_text("t", "a\u{0}b", 10, false).is_err());
         assert!(check_text("t", &"a".repeat(11), 10, false).is_err());

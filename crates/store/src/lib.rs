@@ -31,8 +31,8 @@ pub use cases::{
     QueueFilter, QueueItem,
 };
 pub use model::*;
-pub use suppression::SUPPRESSION_REFRESH;
 pub use sessions::{NewSession, SESSION_TTL, Session};
+pub use suppression::SUPPRESSION_REFRESH;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -860,8 +860,7 @@ impl ScreeningRow {
                 let (request, results) = ScreeningPayload::from_stored(payload)
                     .decode()
                     .map_err(|e| StoreError::Corrupt(format!("screening {}: {e}", self.id)))?;
-                let (Some(lists), Some(config)) = (self.context_lists, self.context_config)
-                else {
+                let (Some(lists), Some(config)) = (self.context_lists, self.context_config) else {
                     return Err(StoreError::Corrupt(format!(
                         "screening {} has no list versions",
                         self.id

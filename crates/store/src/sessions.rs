@@ -175,12 +175,11 @@ impl Store {
         }
         let key = token_hash(token);
         let at = Utc::now();
-        if let Ok(cache) = SESSION_CACHE.lock() {
-            if let Some(c) = cache.get(&key) {
-                if c.fetched.elapsed() < crate::KEY_CACHE_TTL {
-                    return Ok((c.session.expires_at > at).then(|| c.session.clone()));
-                }
-            }
+        if let Ok(cache) = SESSION_CACHE.lock()
+            && let Some(c) = cache.get(&key)
+            && c.fetched.elapsed() < crate::KEY_CACHE_TTL
+        {
+            return Ok((c.session.expires_at > at).then(|| c.session.clone()));
         }
         let row: Option<SessionRow> = dispatch!(&self.inner.backend, pool => {
             sqlx::query_as::<_, SessionRow>(
@@ -201,7 +200,10 @@ impl Store {
             return Ok(None);
         }
         let role = Role::parse(&row.role).ok_or_else(|| {
-            StoreError::Corrupt(format!("session {} has unknown role {:?}", row.id, row.role))
+            StoreError::Corrupt(format!(
+                "session {} has unknown role {:?}",
+                row.id, row.role
+            ))
         })?;
         let session = Session {
             id: row.id,

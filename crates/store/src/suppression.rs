@@ -143,6 +143,7 @@ fn poisoned<T>(_: T) -> crate::StoreError {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -173,7 +174,10 @@ mod tests {
         }
         let mut m = MemberDecisions::default();
         m.merge(fp.clone());
-        assert_eq!(m.suppressions("s").get("e").map(|d| d.id.as_str()), Some("d1"));
+        assert_eq!(
+            m.suppressions("s").get("e").map(|d| d.id.as_str()),
+            Some("d1")
+        );
         assert!(m.suppressions("other subject").is_empty());
     }
 

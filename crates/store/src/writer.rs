@@ -160,10 +160,12 @@ async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
             Err(e) => {
                 tracing::warn!(error = %e, jobs = batch.len(), "batch commit failed; retrying jobs one by one");
                 for (job, reply) in batch {
-                    let r = commit(&backend, &[&job], &mut known).await.and_then(|mut o| {
-                        o.pop()
-                            .ok_or_else(|| StoreError::Corrupt("empty commit output".into()))
-                    });
+                    let r = commit(&backend, &[&job], &mut known)
+                        .await
+                        .and_then(|mut o| {
+                            o.pop()
+                                .ok_or_else(|| StoreError::Corrupt("empty commit output".into()))
+                        });
                     let _ = reply.send(r);
                 }
             }

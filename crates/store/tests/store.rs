@@ -420,3 +420,41 @@ async fn suppressions_survive_a_restart_and_reach_other_instances() {
         assert_eq!(sup.get("un:QDi.299").map(|x| &x.id), Some(&d.id));
     }
 }
+
+/// Screenings stored before migration 0004 (JSON columns, no payload) read back as before.
+#[tokio::test]
+async fn screenings_stored_in_the_old_json_columns_still_read_back() {
+    for db in backends().await {
+        let s = &db.store;
+        let (_, a) = principal(s, "Bank A", Role::Analyst).await;
+        let sql = format!(
+            "INSERT INTO screenings (id, member_id, key_id, endpoint, reference, subject_key, \
+             request, results, lists, config, created_at) VALUES ('scr_legacy', '{}', '{}', \
+             'v1/screen', 'c-9', 'subj-9', '{{\"name\": \"Old Name\"}}', \
+             '{{\"matches\": []}}', '{{\"version\": \"v0\"}}', '{{\"threshold\": 0.8}}', \
+             '2026-01-01T00:00:00Z')",
+            a.member_id, a.key_id
+        );
+        s.execute_raw_for_tests(&sql).await.expect("legacy row");
+        let back = s
+            .screening(&a.member_id, "scr_legacy")
+            .await
+            .expect("read")
+            .expect("present");
+        assert_eq!(back.request["name"], "Old Name", "{}", s.backend_name());
+        assert_eq!(back.results, serde_json::json!({"matches": []}));
+        assert_eq!(back.lists["version"], "v0");
+        assert_eq!(back.config["threshold"], 0.8);
+        // Old and new rows list together.
+        s.record_screenings(vec![screening(&a, "subj-1", "un:QDi.299")])
+            .await
+            .expect("record");
+        assert_eq!(
+            s.recent_screenings(&a.member_id, 10)
+                .await
+                .expect("recent")
+                .len(),
+            2
+        );
+    }
+}

@@ -47,6 +47,8 @@ pub struct Args {
 struct Report {
     entities: usize,
     names_indexed: usize,
+    /// Distinct name forms (the same name on several lists counts once).
+    name_forms: usize,
     index_keys: usize,
     postings: usize,
     load_ms: f64,
@@ -218,6 +220,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let r = Report {
         entities: stats.entities,
         names_indexed: stats.names,
+        name_forms: stats.forms,
         index_keys: stats.keys,
         postings: stats.postings,
         load_ms: load.as_secs_f64() * 1e3,
@@ -244,8 +247,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     println!("screening benchmark ({} threads)", r.threads);
     println!(
-        "  lists: {} entities, {} names indexed, {} keys, {} postings",
-        r.entities, r.names_indexed, r.index_keys, r.postings
+        "  lists: {} entities, {} names indexed ({} distinct forms), {} keys, {} postings",
+        r.entities, r.names_indexed, r.name_forms, r.index_keys, r.postings
     );
     println!("  load lists        {:>10.1} ms", r.load_ms);
     println!("  build index       {:>10.1} ms", r.build_ms);

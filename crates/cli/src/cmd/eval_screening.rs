@@ -181,11 +181,9 @@ fn apply_removals(
 ) -> anyhow::Result<(usize, usize, usize)> {
     let mut names: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut scripts: HashMap<&str, HashSet<Script>> = HashMap::new();
-    let mut requested = 0;
     for q in queries {
         for id in &q.expected {
             for n in &q.remove_names {
-                requested += 1;
                 names.entry(id.as_str()).or_default().insert(norm_name(n));
             }
             for s in &q.remove_scripts {
@@ -222,14 +220,19 @@ fn apply_removals(
             applied += before - e.names.len();
         }
     }
-    let unmatched = names
+    // Counted per query: a held-out name counts as unmatched only when it was removed from
+    // none of the query's expected entities (an alias carried by the UN record only is not
+    // missing from the EU and UK records of the same person).
+    let requested = queries.iter().map(|q| q.remove_names.len()).sum::<usize>();
+    let unmatched = queries
         .iter()
-        .map(|(id, set)| {
-            set.iter()
-                .filter(|k| !hit.contains(&(id.to_string(), (*k).clone())))
-                .count()
+        .flat_map(|q| q.remove_names.iter().map(move |n| (q, norm_name(n))))
+        .filter(|(q, k)| {
+            !q.expected
+                .iter()
+                .any(|id| hit.contains(&(id.clone(), k.clone())))
         })
-        .sum::<usize>();
+        .count();
     Ok((requested, applied, unmatched))
 }
 
@@ -317,9 +320,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             let reason = diagnosis
                 .as_ref()
-                .map(|d| miss_reason(d, &o, threshold, screener.config().weak_alias_factor));
+                .map(|d| miss_reason(d, threshold, screener.config().weak_alias_factor));
             if let Some(r) = reason {
-                *miss_reasons.entry((o.category.clone(), r)).or_insert(0usize) += 1;
+                *miss_reasons
+                    .entry((o.category.clone(), r))
+                    .or_insert(0usize) += 1;
             }
             failures.push(serde_json::json!({
                 "id": q.id, "category": o.category, "name": q.name, "expected": q.expected,
@@ -376,8 +381,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not JSON", path.display()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
     let known = serde_json::to_value(Config::default())?;
     if let (Some(obj), Some(known)) = (v.as_object(), known.as_object()) {
         if let Some(k) = obj.keys().find(|k| !known.contains_key(*k)) {
@@ -394,22 +399,16 @@ pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
 
 /// Why a positive query missed, from the screener's diagnosis of its expected entities:
 /// - `not_loaded`: no expected entity is in the index (all its names were held out);
-/// - `not_retrieved`: no name of an expected entity shares a retrieval key with the query;
-/// - `over_budget`: names share keys but none made the scored candidates (candidate budget
-///   or minimum retrieval share);
-/// - `low_name_score`: scored, but the best pairwise score (after the weak-alias factor) is
-///   below the threshold;
-/// - `full_scan_would_match`: the scored names fall short, but an unscored name of the
-///   entity scores at or above the threshold (a retrieval loss);
-/// - `outranked_or_adjusted`: a name scored at or above the threshold, but the entity was not
+/// - `outranked_or_adjusted`: a scored name reached the threshold, but the entity was not
 ///   ranked first as a match (another entity scored higher, or the evidence guard or a
-///   qualifier lowered it).
-fn miss_reason(
-    d: &screening::Diagnosis,
-    o: &Outcome,
-    threshold: f64,
-    weak_factor: f64,
-) -> &'static str {
+///   qualifier lowered it);
+/// - `low_name_score`: no name of the entity reaches the threshold even when scored (a full
+///   scan would not find it either: the pairwise matcher's part);
+/// - the others are retrieval losses, where a full scan would have matched:
+///   `full_scan_would_match` (some names of the entity were scored, not the one that matches),
+///   `over_budget` (names share keys with the query but none made the scored candidates:
+///   candidate budget or minimum retrieval share), `not_retrieved` (no shared key).
+fn miss_reason(d: &screening::Diagnosis, threshold: f64, weak_factor: f64) -> &'static str {
     let names: Vec<&screening::NameDiagnosis> =
         d.entities.iter().flat_map(|e| e.names.iter()).collect();
     if names.is_empty() {
@@ -428,13 +427,16 @@ fn miss_reason(
         .map(eff)
         .fold(None, |a: Option<f64>, s| Some(a.map_or(s, |a| a.max(s))));
     let best_any = names.iter().map(eff).fold(0.0, f64::max);
-    match best_scored {
-        Some(s) if s >= threshold => "outranked_or_adjusted",
-        _ if best_any >= threshold => "full_scan_would_match",
-        Some(_) => "low_name_score",
-        None if names.iter().any(|n| n.candidate_rank.is_some()) => "over_budget",
-        None if o.expected().is_some() => "low_name_score",
-        None => "not_retrieved",
+    if best_scored.is_some_and(|s| s >= threshold) {
+        "outranked_or_adjusted"
+    } else if best_any < threshold {
+        "low_name_score"
+    } else if best_scored.is_some() {
+        "full_scan_would_match"
+    } else if names.iter().any(|n| n.candidate_rank.is_some()) {
+        "over_budget"
+    } else {
+        "not_retrieved"
     }
 }
 

@@ -161,7 +161,10 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         distance::similarity_at_least_norm(a, wq, b, wc, MIN_ANY, norm)?
     } else {
         let norm = q.mass[wc as usize].max(c.mass[wq as usize]);
-        distance::similarity_at_least_norm(&q.form, wq, &c.form, wc, MIN_ANY, norm)?
+        match distance::similarity_at_least_norm(&q.form, wq, &c.form, wc, MIN_ANY, norm) {
+            Some(s) => s,
+            None => return transliteration::ta_marbuta_construct(q, c),
+        }
     };
     if let Some(r) = transliteration::check(q, c, sim) {
         return Some(r);

@@ -35,6 +35,43 @@ pub(crate) fn known_variants(q: &Token, c: &Token) -> bool {
     q.groups.iter().any(|g| c.groups.contains(g))
 }
 
+/// An Arabic word ending in ta marbuta (ة, normalised to ه) against a Latin spelling that
+/// writes it `-at`/`-et`, as it is pronounced before a following noun (`عصبة الأنصار` =
+/// `Asbat al-Ansar`, `جبهة النصرة` = `Jabhat al-Nusra`): the Latin form is compared without
+/// its final `t`. Rare, so it runs only after the plain comparison failed; no allocation.
+pub(crate) fn ta_marbuta_construct(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
+    use crate::distance::{self, Writing};
+    let (ar, la) = match (writing(q), writing(c)) {
+        (Writing::Abjad, Writing::Full) => (q, c),
+        (Writing::Full, Writing::Abjad) => (c, q),
+        _ => return None,
+    };
+    let n = la.form.len();
+    if !ar.text.ends_with('ه')
+        || ar.form.last() != Some(&b'a')
+        || n < 4
+        || la.form[n - 1] != b't'
+        || !matches!(la.form[n - 2], b'a' | b'e')
+    {
+        return None;
+    }
+    let trimmed = &la.form[..n - 1];
+    let norm = distance::mass(&ar.form, Writing::Abjad, Writing::Full).max(distance::mass(
+        trimmed,
+        Writing::Full,
+        Writing::Abjad,
+    ));
+    let sim = distance::similarity_at_least_norm(
+        &ar.form,
+        Writing::Abjad,
+        trimmed,
+        Writing::Full,
+        MIN_CROSS_SCRIPT,
+        norm,
+    )?;
+    Some((sim.min(CROSS_SCRIPT_CAP), MatchHow::Transliteration))
+}
+
 /// Known or rule-based transliteration.
 pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
     if known_variants(q, c) {
@@ -106,6 +143,15 @@ mod tests {
     fn undictionaried_arabic_is_capped_below_known_spellings() {
         let (s, _) = how("بغداديين", "Baghdadiyin").expect("match");
         assert!(s <= super::CROSS_SCRIPT_CAP);
+    }
+
+    #[test]
+    fn ta_marbuta_written_at_before_a_noun_is_a_transliteration() {
+        let (s, h) = how("عصبة", "Asbat").expect("match");
+        assert_eq!(h, MatchHow::Transliteration);
+        assert!(s >= 0.8, "{s}");
+        // but not any Latin word with a t more
+        assert_eq!(how("عصبة", "Asbit"), None);
     }
 
     #[test]

@@ -188,10 +188,10 @@ pub(crate) async fn resolve_items(
     let mut out = Vec::with_capacity(detail.items.len());
     let mut hits = Vec::new();
     for it in &detail.items {
-        if it.kind == ItemKind::Hit {
-            if let Some(h) = store.hit(member_id, &it.item_id).await? {
-                hits.push(h);
-            }
+        if it.kind == ItemKind::Hit
+            && let Some(h) = store.hit(member_id, &it.item_id).await?
+        {
+            hits.push(h);
         }
     }
     let screening_ids: Vec<String> = hits.iter().map(|h| h.screening_id.clone()).collect();
@@ -295,7 +295,10 @@ pub(crate) async fn create(
     let who = auth.require(Role::Analyst)?.clone();
     let mut items = Vec::with_capacity(req.items.len());
     for (i, it) in req.items.iter().enumerate() {
-        items.push((item_kind(&format!("items[{i}].kind"), &it.kind)?, it.id.clone()));
+        items.push((
+            item_kind(&format!("items[{i}].kind"), &it.kind)?,
+            it.id.clone(),
+        ));
     }
     let d = state
         .store()
@@ -341,7 +344,10 @@ pub(crate) async fn list(
     };
     let filter = store::CaseFilter {
         status,
-        assignee: q.get("assignee").filter(|a| !a.trim().is_empty()).map(String::from),
+        assignee: q
+            .get("assignee")
+            .filter(|a| !a.trim().is_empty())
+            .map(String::from),
         q: q.get("q").map(String::from),
         limit: q.usize("limit")?.unwrap_or(50).clamp(1, 500) as i64,
         offset: q.usize("offset")?.unwrap_or(0).min(i64::MAX as usize) as i64,

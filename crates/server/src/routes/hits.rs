@@ -103,7 +103,8 @@ pub(crate) async fn decide(
     ))
 }
 
-/// A hit with its decision history.
+/// A hit with its decision history, the screened name (`subject`), the member's `reference`,
+/// the explanation as answered, the review `status` and the cases it is in.
 #[utoipa::path(get, path = "/v1/hits/{id}", tag = "review",
     params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)),
@@ -126,10 +127,37 @@ pub(crate) async fn hit(
         .iter()
         .map(|d| decision_json(d, &who.member_name))
         .collect();
+    // For the review page: the screened name, the member's reference, the explanation as
+    // answered, the review status and the cases the hit is in.
+    let store = state.store();
+    let screening = store.screening(&who.member_id, &h.screening_id).await?;
+    let subject = store
+        .screening_subjects(&who.member_id, std::slice::from_ref(&h.screening_id))
+        .await?
+        .remove(&h.screening_id);
+    let explanation = screening
+        .as_ref()
+        .and_then(|s| crate::report::find_explanation(&s.results, &h.id, &h.entity_id));
+    let case_ids = store
+        .cases_for_items(
+            &who.member_id,
+            store::ItemKind::Hit,
+            std::slice::from_ref(&h.id),
+        )
+        .await?
+        .remove(&h.id)
+        .unwrap_or_default();
+    let status = match ds.last() {
+        Some(d) => d.decision.clone(),
+        None if h.suppressed_by.is_some() => "false_positive".to_string(),
+        None => "open".to_string(),
+    };
     Ok(Json(serde_json::json!({
         "hit_id": h.id, "screening_id": h.screening_id, "entity_id": h.entity_id, "rank": h.rank,
         "score": h.score, "match": h.is_match, "name": h.matched_name, "caption": h.caption,
         "suppressed_by": h.suppressed_by, "created_at": h.created_at, "decisions": ds,
+        "subject": subject, "reference": screening.as_ref().and_then(|s| s.reference.clone()),
+        "explanation": explanation, "status": status, "case_ids": case_ids,
     })))
 }
 

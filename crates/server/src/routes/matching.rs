@@ -664,10 +664,8 @@ pub(crate) async fn match_entities(
                 None => return Err(ApiError::internal("match result missing")),
             }
         }
-        if !any_ok {
-            if let Some(e) = last_err {
-                return Err(ApiError::from(e).in_item(&format!("queries.{key}.properties")));
-            }
+        if !any_ok && let Some(e) = last_err {
+            return Err(ApiError::from(e).in_item(&format!("queries.{key}.properties")));
         }
         let mut hits: Vec<(screening::Hit, String)> = best
             .into_values()
@@ -785,6 +783,7 @@ pub(crate) async fn match_entities(
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

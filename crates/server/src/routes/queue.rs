@@ -56,7 +56,12 @@ pub struct QueueResponse {
     pub items: Vec<QueueItemJson>,
 }
 
-fn one_of<'a>(q: &'a QueryPairs, key: &str, allowed: &[&str], default: &'a str) -> Result<&'a str, ApiError> {
+fn one_of<'a>(
+    q: &'a QueryPairs,
+    key: &str,
+    allowed: &[&str],
+    default: &'a str,
+) -> Result<&'a str, ApiError> {
     match q.get(key).map(str::trim) {
         None | Some("") => Ok(default),
         Some(v) if allowed.contains(&v) => Ok(v),

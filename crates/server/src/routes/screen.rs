@@ -144,29 +144,29 @@ fn prepare(q: &ScreenQuery) -> Result<screening::Query, ApiError> {
             )
         })?),
     };
-    if let Some(t) = q.threshold {
-        if !(0.0..=1.0).contains(&t) {
-            return Err(ApiError::invalid(
-                "threshold",
-                format!("{t} is not between 0 and 1"),
-            ));
-        }
+    if let Some(t) = q.threshold
+        && !(0.0..=1.0).contains(&t)
+    {
+        return Err(ApiError::invalid(
+            "threshold",
+            format!("{t} is not between 0 and 1"),
+        ));
     }
-    if let Some(l) = q.limit {
-        if l == 0 || l > MAX_LIMIT {
-            return Err(ApiError::invalid(
-                "limit",
-                format!("{l} is not between 1 and {MAX_LIMIT}"),
-            ));
-        }
+    if let Some(l) = q.limit
+        && (l == 0 || l > MAX_LIMIT)
+    {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("{l} is not between 1 and {MAX_LIMIT}"),
+        ));
     }
-    if let Some(r) = &q.reference {
-        if r.chars().count() > MAX_REFERENCE {
-            return Err(ApiError::invalid(
-                "reference",
-                format!("longer than {MAX_REFERENCE} characters"),
-            ));
-        }
+    if let Some(r) = &q.reference
+        && r.chars().count() > MAX_REFERENCE
+    {
+        return Err(ApiError::invalid(
+            "reference",
+            format!("longer than {MAX_REFERENCE} characters"),
+        ));
     }
     let opt = |s: &Option<String>| {
         s.as_deref()
@@ -320,7 +320,13 @@ async fn screen_batch(
             }
         }
     }
-    let mut out = Vec::with_capacity(64 + built.iter().flatten().map(|b| b.1.len() + 32).sum::<usize>());
+    let mut out = Vec::with_capacity(
+        64 + built
+            .iter()
+            .flatten()
+            .map(|b| b.1.len() + 32)
+            .sum::<usize>(),
+    );
     out.extend_from_slice(b"{\"results\":[");
     let mut stored_outcomes = Vec::new();
     let mut payloads = Vec::new();

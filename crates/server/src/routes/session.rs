@@ -114,7 +114,11 @@ pub(crate) async fn sign_in(
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
     if !json && !auth::has_csrf_header(&head) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -149,7 +153,11 @@ pub(crate) async fn current(
     Head(head): Head,
 ) -> Result<Response, ApiError> {
     let token = auth::session_token(&head).ok_or_else(no_session)?;
-    let s = state.store().session(&token).await?.ok_or_else(no_session)?;
+    let s = state
+        .store()
+        .session(&token)
+        .await?
+        .ok_or_else(no_session)?;
     let mut resp = Json(session_json(&s)).into_response();
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

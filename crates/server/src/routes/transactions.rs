@@ -289,7 +289,7 @@ async fn rebuild(
     screener: Option<Arc<dyn NameScreener>>,
 ) -> Result<Engine, ApiError> {
     let r = rules();
-    let mut engine = Engine::new(r.clone());
+    let mut engine = Engine::new(r.clone()).with_updates(true);
     engine.set_screener(screener);
     let Some(latest) = state.store().latest_transaction_time(member_id).await? else {
         return Ok(engine);
@@ -336,6 +336,22 @@ fn tx_row(tx: &Transaction) -> Result<store::NewTransaction, ApiError> {
         currency: tx.currency.clone(),
         body: serde_json::to_value(tx).map_err(ApiError::internal)?,
     })
+}
+
+/// Keeps the last version of each alert id, at the position of its first emission.
+fn last_versions(alerts: Vec<Alert>) -> Vec<Alert> {
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Alert> = Vec::with_capacity(alerts.len());
+    for a in alerts {
+        match slot.get(&a.alert_id) {
+            Some(&i) => out[i] = a,
+            None => {
+                slot.insert(a.alert_id.clone(), out.len());
+                out.push(a);
+            }
+        }
+    }
+    out
 }
 
 /// Turns engine alerts into store rows.
@@ -470,6 +486,9 @@ pub(crate) async fn post_transactions(
     for r in refused {
         push_rej(r, &mut rejected);
     }
+    // An alert that grew several times in this batch is answered and stored as it stands at
+    // the end of the batch (its last version), in the order the alerts were first emitted.
+    let alerts = last_versions(alerts);
     let rows = alert_rows(&alerts)?;
     let new_ids: Vec<&str> = alerts.iter().map(|a| a.alert_id.as_str()).collect();
     let audit = store::NewAuditEntry {
