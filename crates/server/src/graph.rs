@@ -154,6 +154,12 @@ pub fn alert_graph(alert: &serde_json::Value, txs: &[StoredTransaction]) -> Aler
 }
 
 /// Escapes text for SVG/XML content and attribute values.
+/// The point at `t` on the quadratic Bézier curve `a`–`b`–`c` (one coordinate).
+fn lerp2(a: f64, b: f64, c: f64, t: f64) -> f64 {
+    let u = 1.0 - t;
+    u * u * a + 2.0 * u * t * b + t * t * c
+}
+
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -494,6 +500,16 @@ pub fn alert_svg(alert: &serde_json::Value, txs: &[StoredTransaction]) -> String
         } else {
             1.0
         };
+        // Edges converge on the key account (fan-in) or spread from it (fan-out): put the
+        // label at the far end, where neighbouring edges are furthest apart, so the amounts
+        // of a 40-sender fan-in do not print over each other.
+        let t = if Some(&e.to) == key.as_ref() {
+            0.2
+        } else if Some(&e.from) == key.as_ref() {
+            0.8
+        } else {
+            0.5
+        };
         let label = format!(
             "{} {}{}",
             money(e.amount),
@@ -514,10 +530,8 @@ pub fn alert_svg(alert: &serde_json::Value, txs: &[StoredTransaction]) -> String
             money(e.amount),
             escape(&e.currency),
             escape(&label),
-            // Label at 40% of the curve from the payer: where converging edges (fan-in)
-            // are still apart.
-            lx = 0.36 * sx + 0.48 * mx + 0.16 * ex,
-            ly = 0.36 * sy + 0.48 * my + 0.16 * ey - 3.0,
+            lx = lerp2(sx, mx, ex, t),
+            ly = lerp2(sy, my, ey, t) - 3.0,
         );
     }
     s.push_str("</g><g class=\"nodes\">");

@@ -25,10 +25,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
-/// Must equal the writer's lock key (`writer.rs`): the PostgreSQL advisory lock that
-/// serialises appends to the audit chain. Checked by the store tests, which interleave
-/// writer appends and alert decisions and then verify the chain.
-const AUDIT_LOCK_KEY: i64 = 0x7261_7169_6261_7564;
+use crate::writer::AUDIT_LOCK_KEY;
 /// Rows per multi-row `INSERT` (9 columns × 400 = 3,600 bound parameters).
 const ROWS_PER_INSERT: usize = 400;
 /// Ids per `IN (...)` lookup.

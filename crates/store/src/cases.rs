@@ -15,9 +15,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// PostgreSQL advisory lock naming the audit chain. Must equal the writer's constant
-/// (`writer::AUDIT_LOCK_KEY`): both serialise appends to `audit_log`.
-pub(crate) const AUDIT_LOCK_KEY: i64 = 0x7261_7169_6261_7564;
 
 /// Longest case title, subject and assignee.
 const MAX_SHORT: usize = 300;
@@ -39,7 +36,7 @@ macro_rules! begin_chained {
         };
         if matches!($backend, $crate::Backend::Postgres(_)) {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind($crate::cases::AUDIT_LOCK_KEY)
+                .bind($crate::writer::AUDIT_LOCK_KEY)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -341,10 +338,9 @@ pub struct AuditFilter {
 /// Most queue candidates searched by `q` (newest or best first, as sorted).
 pub const QUEUE_SEARCH_CAP: i64 = 20_000;
 
-/// Screened names by screening id. Process-wide like the session cache: screenings never
-/// change and their ids are unique, so entries stay true for any `Store`.
-static SUBJECT_CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<String, String>>> =
-    std::sync::LazyLock::new(|| std::sync::Mutex::new(HashMap::new()));
+/// Screened names by screening id, held by the `Store`: screenings never change, so an entry
+/// never goes stale; the map is cleared when it passes 200,000 entries.
+pub(crate) type SubjectCache = std::sync::Mutex<HashMap<String, String>>;
 
 /// The screened name: `query.name` of a `/v1/screen` answer, else the request's `name`, else
 /// the first name of a `/match` example.
@@ -1088,7 +1084,7 @@ impl Store {
     ) -> Result<HashMap<String, String>> {
         let mut out = HashMap::new();
         let mut missing: Vec<String> = Vec::new();
-        if let Ok(cache) = SUBJECT_CACHE.lock() {
+        if let Ok(cache) = self.inner.subjects.lock() {
             for id in ids {
                 match cache.get(id) {
                     Some(s) => {
@@ -1131,7 +1127,7 @@ impl Store {
                     found.push((r.id, s));
                 }
             }
-            if let Ok(mut cache) = SUBJECT_CACHE.lock() {
+            if let Ok(mut cache) = self.inner.subjects.lock() {
                 if cache.len() + found.len() > 200_000 {
                     cache.clear();
                 }

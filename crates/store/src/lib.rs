@@ -113,6 +113,8 @@ struct Inner {
     writer: writer::Writer,
     key_cache: Mutex<HashMap<String, CachedKey>>,
     suppressions: suppression::SuppressionCache,
+    sessions: sessions::SessionCache,
+    subjects: cases::SubjectCache,
 }
 
 #[derive(Debug, Clone)]
@@ -199,6 +201,8 @@ impl Store {
                 writer,
                 key_cache: Mutex::new(HashMap::new()),
                 suppressions: suppression::SuppressionCache::default(),
+                sessions: Default::default(),
+                subjects: Default::default(),
             }),
         })
     }
@@ -340,6 +344,7 @@ impl Store {
         if let Ok(mut cache) = self.inner.key_cache.lock() {
             cache.remove(key_id);
         }
+        self.forget_sessions_of_key(key_id);
         let info = self
             .list_keys(None)
             .await?

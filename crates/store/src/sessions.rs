@@ -7,11 +7,10 @@
 //! written in the same transaction as the session row.
 //!
 //! Verified sessions are cached in memory for [`crate::KEY_CACHE_TTL`], like keys, so UI
-//! traffic does not read the database on every request. The cache is process-wide (a static,
-//! not a field of `Store`): entries are keyed by the token's hash, which is unique across
-//! stores, so sharing it between `Store` handles cannot mix up sessions. A session ended
-//! through this process leaves the cache at once; one ended or revoked elsewhere stops working
-//! within the TTL, as for keys.
+//! traffic does not read the database on every request. The cache belongs to the `Store`
+//! (keyed by the token's hash). A session ended, or whose key is revoked, through this
+//! `Store` leaves the cache at once; one ended or revoked elsewhere stops working within the
+//! TTL, as for keys.
 
 use crate::cases::{begin_chained, push_audit};
 use crate::{NewAuditEntry, Principal, Result, Role, Store, StoreError, dispatch, now};
@@ -19,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a session lives from sign-in (the cookie's `Max-Age`): one working day. There is
@@ -48,13 +47,25 @@ pub struct NewSession {
     pub session: Session,
 }
 
-struct CachedSession {
+/// A verified session, kept in the `Store` for [`crate::KEY_CACHE_TTL`] like verified keys.
+#[derive(Debug)]
+pub(crate) struct CachedSession {
     session: Session,
     fetched: Instant,
 }
 
-static SESSION_CACHE: LazyLock<Mutex<HashMap<[u8; 32], CachedSession>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Sessions by token hash. Owned by the `Store` (not process-wide) so two stores in one
+/// process (tests, a migration tool) never see each other's entries.
+pub(crate) type SessionCache = Mutex<HashMap<[u8; 32], CachedSession>>;
+
+impl crate::Store {
+    /// Forgets the cached sessions of a key, so revoking it ends them at once in this process.
+    pub(crate) fn forget_sessions_of_key(&self, key_id: &str) {
+        if let Ok(mut cache) = self.inner.sessions.lock() {
+            cache.retain(|_, c| c.session.principal.key_id != key_id);
+        }
+    }
+}
 
 fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.trim().as_bytes()).into()
@@ -175,7 +186,7 @@ impl Store {
         }
         let key = token_hash(token);
         let at = Utc::now();
-        if let Ok(cache) = SESSION_CACHE.lock()
+        if let Ok(cache) = self.inner.sessions.lock()
             && let Some(c) = cache.get(&key)
             && c.fetched.elapsed() < crate::KEY_CACHE_TTL
         {
@@ -194,7 +205,7 @@ impl Store {
         });
         let Some(row) = row else { return Ok(None) };
         if row.ended_at.is_some() || row.revoked_at.is_some() || row.expires_at <= at {
-            if let Ok(mut cache) = SESSION_CACHE.lock() {
+            if let Ok(mut cache) = self.inner.sessions.lock() {
                 cache.remove(&key);
             }
             return Ok(None);
@@ -217,7 +228,7 @@ impl Store {
             created_at: row.created_at,
             expires_at: row.expires_at,
         };
-        if let Ok(mut cache) = SESSION_CACHE.lock() {
+        if let Ok(mut cache) = self.inner.sessions.lock() {
             if cache.len() > 10_000 {
                 cache.retain(|_, c| c.fetched.elapsed() < crate::KEY_CACHE_TTL);
                 if cache.len() > 10_000 {
@@ -242,7 +253,7 @@ impl Store {
             return Ok(None);
         };
         let key = token_hash(token);
-        if let Ok(mut cache) = SESSION_CACHE.lock() {
+        if let Ok(mut cache) = self.inner.sessions.lock() {
             cache.remove(&key);
         }
         let at = now();

@@ -25,8 +25,9 @@ const ROWS_PER_INSERT: usize = 400;
 /// Screening contexts remembered as stored before the set is cleared (it only saves an
 /// idempotent insert per batch).
 const MAX_KNOWN_CONTEXTS: usize = 10_000;
-/// Arbitrary constant naming the audit chain lock in PostgreSQL.
-const AUDIT_LOCK_KEY: i64 = 0x7261_7169_6261_7564;
+/// The PostgreSQL advisory lock that serialises every append to the audit chain (the writer,
+/// alert decisions, case changes and sessions all take it).
+pub(crate) const AUDIT_LOCK_KEY: i64 = 0x7261_7169_6261_7564;
 
 #[derive(Debug)]
 enum Job {

@@ -384,14 +384,14 @@ pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
     let v: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
     let known = serde_json::to_value(Config::default())?;
-    if let (Some(obj), Some(known)) = (v.as_object(), known.as_object()) {
-        if let Some(k) = obj.keys().find(|k| !known.contains_key(*k)) {
-            bail!(
-                "{}: unknown setting {k:?} (known: {})",
-                path.display(),
-                known.keys().cloned().collect::<Vec<_>>().join(", ")
-            );
-        }
+    if let (Some(obj), Some(known)) = (v.as_object(), known.as_object())
+        && let Some(k) = obj.keys().find(|k| !known.contains_key(*k))
+    {
+        bail!(
+            "{}: unknown setting {k:?} (known: {})",
+            path.display(),
+            known.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
     }
     serde_json::from_value(v)
         .with_context(|| format!("{}: not a screening settings object", path.display()))

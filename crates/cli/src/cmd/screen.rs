@@ -63,10 +63,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(s) => Some(parse_schema(s)?),
         None => None,
     };
-    if let Some(t) = args.threshold {
-        if !(0.0..=1.0).contains(&t) {
-            bail!("--threshold must be between 0 and 1, got {t}");
-        }
+    if let Some(t) = args.threshold
+        && !(0.0..=1.0).contains(&t)
+    {
+        bail!("--threshold must be between 0 and 1, got {t}");
     }
     if args.input.is_none() && args.name.is_none() {
         bail!("give a NAME to screen, or --input FILE --output FILE.jsonl");
