@@ -160,6 +160,8 @@ fn lerp2(a: f64, b: f64, c: f64, t: f64) -> f64 {
     u * u * a + 2.0 * u * t * b + t * t * c
 }
 
+/// Escapes text for XML/HTML content and attribute values; control characters (not allowed
+/// in XML 1.0) become U+FFFD so a hostile account id cannot break the SVG.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -9,7 +9,7 @@
 //!
 //! Decisions on alerts append their audit entry inside the same database transaction, under
 //! the same chain lock the writer takes (SQLite `BEGIN IMMEDIATE`, PostgreSQL advisory lock
-//! [`AUDIT_LOCK_KEY`]), so the chain stays one chain whoever appends.
+//! `writer::AUDIT_LOCK_KEY`), so the chain stays one chain whoever appends.
 //!
 //! History is append-only: alerts are never updated, a later engine version of the same
 //! alert is a new `revision` (1, 2, ... in the order the store received them) and the latest
@@ -18,14 +18,15 @@
 //! stored version).
 
 use crate::{
-    AuditEntry, Backend, DecisionKind, GENESIS_HASH, NewAuditEntry, Principal, Result, StoreError,
-    audit_hash, dispatch, new_id, now,
+    AuditEntry, Backend, DecisionKind, NewAuditEntry, Principal, Result, StoreError, dispatch,
+    new_id, now,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
-use crate::writer::AUDIT_LOCK_KEY;
+use crate::cases::begin_chained;
+use crate::writer::append_audit_row;
 /// Rows per multi-row `INSERT` (9 columns × 400 = 3,600 bound parameters).
 const ROWS_PER_INSERT: usize = 400;
 /// Ids per `IN (...)` lookup.
@@ -385,76 +386,6 @@ impl AlertDecisionRow {
     }
 }
 
-/// Appends one chained audit row inside an open transaction whose chain lock is held;
-/// evaluates to the stored [`AuditEntry`]. Same hashing as the writer (`audit_hash`).
-macro_rules! append_audit_in_tx {
-    ($conn:expr, $audit:expr) => {{
-        let audit: &NewAuditEntry = $audit;
-        let head: Option<(String,)> =
-            sqlx::query_as("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                .fetch_optional(&mut *$conn)
-                .await?;
-        let prev = head
-            .map(|h| h.0)
-            .unwrap_or_else(|| GENESIS_HASH.to_string());
-        let at = now();
-        let detail = audit.detail.to_string();
-        let hash = audit_hash(
-            &prev,
-            at,
-            audit.member_id.as_deref(),
-            &audit.actor,
-            &audit.action,
-            audit.object_type.as_deref(),
-            audit.object_id.as_deref(),
-            &detail,
-        );
-        let (seq,): (i64,) = sqlx::query_as(
-            "INSERT INTO audit_log (at, member_id, actor, action, object_type, object_id, \
-             detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
-        )
-        .bind(at)
-        .bind(&audit.member_id)
-        .bind(&audit.actor)
-        .bind(&audit.action)
-        .bind(&audit.object_type)
-        .bind(&audit.object_id)
-        .bind(&detail)
-        .bind(&prev)
-        .bind(&hash)
-        .fetch_one(&mut *$conn)
-        .await?;
-        AuditEntry {
-            seq,
-            at,
-            member_id: audit.member_id.clone(),
-            actor: audit.actor.clone(),
-            action: audit.action.clone(),
-            object_type: audit.object_type.clone(),
-            object_id: audit.object_id.clone(),
-            detail,
-            prev_hash: prev,
-            hash,
-        }
-    }};
-}
-
-/// Opens a write transaction holding the audit chain lock (see the module docs).
-macro_rules! begin_locked {
-    ($backend:expr, $pool:expr) => {{
-        if matches!($backend, Backend::Sqlite(_)) {
-            $pool.begin_with("BEGIN IMMEDIATE").await?
-        } else {
-            let mut tx = $pool.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(AUDIT_LOCK_KEY)
-                .execute(&mut *tx)
-                .await?;
-            tx
-        }
-    }};
-}
-
 impl crate::Store {
     /// Stores a batch of accepted transactions and the alert versions the engine emitted on
     /// them, plus an optional audit entry, in one database transaction that is committed
@@ -487,12 +418,13 @@ impl crate::Store {
         let backend = &self.inner.backend;
         let mut out = RecordedBatch::default();
         dispatch!(backend, pool => {
-            let mut tx = if audit.is_some() {
-                begin_locked!(backend, pool)
+            let (mut tx, prev) = if audit.is_some() {
+                let (tx, prev) = begin_chained!(backend, pool);
+                (tx, Some(prev))
             } else if matches!(backend, Backend::Sqlite(_)) {
-                pool.begin_with("BEGIN IMMEDIATE").await?
+                (pool.begin_with("BEGIN IMMEDIATE").await?, None)
             } else {
-                pool.begin().await?
+                (pool.begin().await?, None)
             };
             for chunk in txs.chunks(ROWS_PER_INSERT) {
                 let mut q = sqlx::QueryBuilder::new(
@@ -571,9 +503,8 @@ impl crate::Store {
                 entry.1.push(a.body.clone());
                 out.alert_revisions.push((a.alert_id.clone(), revision));
             }
-            if let Some(audit) = audit {
-                let entry = append_audit_in_tx!(tx, audit);
-                out.audit = Some(entry);
+            if let (Some(audit), Some(prev)) = (audit, prev) {
+                out.audit = Some(append_audit_row!(&mut *tx, prev, audit));
             }
             tx.commit().await?;
         });
@@ -840,7 +771,7 @@ impl crate::Store {
         };
         let backend = &self.inner.backend;
         dispatch!(backend, pool => {
-            let mut tx = begin_locked!(backend, pool);
+            let (mut tx, prev) = begin_chained!(backend, pool);
             sqlx::query(
                 "INSERT INTO alert_decisions (id, member_id, alert_id, decision, comment, \
                  decided_by_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -854,7 +785,7 @@ impl crate::Store {
             .bind(decision.created_at)
             .execute(&mut *tx)
             .await?;
-            let _entry = append_audit_in_tx!(tx, &audit);
+            append_audit_row!(&mut *tx, prev, &audit);
             tx.commit().await?;
         });
         Ok(decision)

@@ -8,13 +8,13 @@
 //! Every change is one transaction that also appends its audit entry to the hash chain, so a
 //! change and its audit entry are durable together or not at all. These transactions take
 //! the same chain lock as the store's writer task (SQLite `BEGIN IMMEDIATE`, the PostgreSQL
-//! advisory lock [`AUDIT_LOCK_KEY`]), so the chain stays one chain.
+//! advisory lock `writer::AUDIT_LOCK_KEY`), so the chain stays one chain.
 
+use crate::writer::append_audit_row;
 use crate::{AuditEntry, NewAuditEntry, Principal, Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
 
 /// Longest case title, subject and assignee.
 const MAX_SHORT: usize = 300;
@@ -51,56 +51,6 @@ macro_rules! begin_chained {
     }};
 }
 pub(crate) use begin_chained;
-
-/// Appends one chained audit row after `$prev` inside a transaction from [`begin_chained`];
-/// evaluates to the stored [`AuditEntry`]. (One entry per transaction here.)
-macro_rules! push_audit {
-    ($tx:ident, $prev:ident, $entry:expr) => {{
-        let audit: &$crate::NewAuditEntry = $entry;
-        let at = $crate::now();
-        // serde_json without preserve_order sorts keys: the text is canonical.
-        let detail = audit.detail.to_string();
-        let hash = $crate::audit_hash(
-            &$prev,
-            at,
-            audit.member_id.as_deref(),
-            &audit.actor,
-            &audit.action,
-            audit.object_type.as_deref(),
-            audit.object_id.as_deref(),
-            &detail,
-        );
-        let (seq,): (i64,) = sqlx::query_as(
-            "INSERT INTO audit_log (at, member_id, actor, action, object_type, object_id, \
-             detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
-        )
-        .bind(at)
-        .bind(&audit.member_id)
-        .bind(&audit.actor)
-        .bind(&audit.action)
-        .bind(&audit.object_type)
-        .bind(&audit.object_id)
-        .bind(&detail)
-        .bind(&$prev)
-        .bind(&hash)
-        .fetch_one(&mut *$tx)
-        .await?;
-        let entry = $crate::AuditEntry {
-            seq,
-            at,
-            member_id: audit.member_id.clone(),
-            actor: audit.actor.clone(),
-            action: audit.action.clone(),
-            object_type: audit.object_type.clone(),
-            object_id: audit.object_id.clone(),
-            detail,
-            prev_hash: $prev.clone(),
-            hash,
-        };
-        entry
-    }};
-}
-pub(crate) use push_audit;
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -618,7 +568,7 @@ impl Store {
                     format!("{}:{}", k.as_str(), item),
                     serde_json::json!({"kind": k.as_str(), "id": item}), &who.key_id, at);
             }
-            push_audit!(tx, prev, &NewAuditEntry {
+            append_audit_row!(&mut *tx, prev.clone(), &NewAuditEntry {
                 member_id: Some(member.clone()),
                 actor: who.key_id.clone(),
                 action: "case.created".into(),
@@ -774,7 +724,7 @@ impl Store {
                     ("case.assigned", detail)
                 }
             };
-            push_audit!(tx, prev, &NewAuditEntry {
+            append_audit_row!(&mut *tx, prev.clone(), &NewAuditEntry {
                 member_id: Some(member.clone()),
                 actor: who.key_id.clone(),
                 action: action.into(),

@@ -12,7 +12,8 @@
 //! `Store` leaves the cache at once; one ended or revoked elsewhere stops working within the
 //! TTL, as for keys.
 
-use crate::cases::{begin_chained, push_audit};
+use crate::cases::begin_chained;
+use crate::writer::append_audit_row;
 use crate::{NewAuditEntry, Principal, Result, Role, Store, StoreError, dispatch, now};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -150,7 +151,7 @@ impl Store {
             .bind(&user_agent)
             .execute(&mut *tx)
             .await?;
-            push_audit!(tx, prev, &NewAuditEntry {
+            append_audit_row!(&mut *tx, prev.clone(), &NewAuditEntry {
                 member_id: Some(principal.member_id.clone()),
                 actor: principal.key_id.clone(),
                 action: "session.signed_in".into(),
@@ -269,7 +270,7 @@ impl Store {
             .await?
             .rows_affected();
             if n > 0 {
-                push_audit!(tx, prev, &NewAuditEntry {
+                append_audit_row!(&mut *tx, prev.clone(), &NewAuditEntry {
                     member_id: Some(session.principal.member_id.clone()),
                     actor: session.principal.key_id.clone(),
                     action: "session.signed_out".into(),

@@ -9,7 +9,7 @@
 
 use crate::{
     AuditEntry, Backend, Decision, GENESIS_HASH, NewAuditEntry, NewScreening, Result, StoreError,
-    audit_hash, dispatch, now,
+    dispatch, now,
 };
 use sqlx::types::Json;
 use std::collections::HashSet;
@@ -84,14 +84,16 @@ impl Writer {
 }
 
 /// Appends one chained audit row inside the open transaction and evaluates to the stored
-/// [`AuditEntry`]. A macro (not a fn) so that it works with either backend's transaction.
+/// [`AuditEntry`]; `$prev` is the hash of the chain head, read under the chain lock (see
+/// `begin_chained!`). A macro (not a fn) so that it works with either backend's transaction.
+/// The one place an audit row is written: the writer, alerts, cases and sessions all use it.
 macro_rules! append_audit_row {
     ($conn:expr, $prev:expr, $audit:expr) => {{
-        let audit: &NewAuditEntry = $audit;
-        let at = now();
+        let audit: &$crate::NewAuditEntry = $audit;
+        let at = $crate::now();
         // serde_json without preserve_order sorts keys: the text is canonical.
         let detail = audit.detail.to_string();
-        let hash = audit_hash(
+        let hash = $crate::audit_hash(
             &$prev,
             at,
             audit.member_id.as_deref(),
@@ -116,7 +118,7 @@ macro_rules! append_audit_row {
         .bind(&hash)
         .fetch_one($conn)
         .await?;
-        AuditEntry {
+        $crate::AuditEntry {
             seq,
             at,
             member_id: audit.member_id.clone(),
@@ -130,6 +132,7 @@ macro_rules! append_audit_row {
         }
     }};
 }
+pub(crate) use append_audit_row;
 
 async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
     // Screening contexts known to be in the database (written by an earlier commit of this

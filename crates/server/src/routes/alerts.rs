@@ -14,11 +14,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use store::{AlertQuery, AlertReview, AlertSort, DecisionKind, Role, StoredAlert};
+use store::{AlertQuery, AlertReview, AlertSort, Role, StoredAlert};
 use utoipa::ToSchema;
-
-/// Longest accepted decision comment.
-const MAX_COMMENT: usize = 4000;
 
 /// One alert in a listing: its latest stored version, summarised.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -354,28 +351,7 @@ pub(crate) async fn decide(
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<(StatusCode, Json<AlertDecisionJson>), ApiError> {
     let who = auth.require(Role::Analyst)?.clone();
-    let kind = DecisionKind::parse(req.decision.trim()).ok_or_else(|| {
-        ApiError::invalid(
-            "decision",
-            format!(
-                "{:?} is not one of true_match, false_positive, escalate",
-                req.decision
-            ),
-        )
-    })?;
-    let comment = req.comment.trim();
-    if comment.is_empty() {
-        return Err(ApiError::invalid(
-            "comment",
-            "a decision needs a comment giving the reason",
-        ));
-    }
-    if comment.chars().count() > MAX_COMMENT {
-        return Err(ApiError::invalid(
-            "comment",
-            format!("longer than {MAX_COMMENT} characters"),
-        ));
-    }
+    let (kind, comment) = req.validate()?;
     let d = state
         .store()
         .record_alert_decision(&who, &id, kind, comment)

@@ -28,6 +28,36 @@ pub struct DecisionRequest {
     pub comment: String,
 }
 
+impl DecisionRequest {
+    /// The decision kind and the trimmed comment, or a 400 naming the bad field. Shared by
+    /// decisions on hits and on alerts, which take the same body.
+    pub(crate) fn validate(&self) -> Result<(DecisionKind, &str), ApiError> {
+        let kind = DecisionKind::parse(self.decision.trim()).ok_or_else(|| {
+            ApiError::invalid(
+                "decision",
+                format!(
+                    "{:?} is not one of true_match, false_positive, escalate",
+                    self.decision
+                ),
+            )
+        })?;
+        let comment = self.comment.trim();
+        if comment.is_empty() {
+            return Err(ApiError::invalid(
+                "comment",
+                "a decision needs a comment giving the reason",
+            ));
+        }
+        if comment.chars().count() > MAX_COMMENT {
+            return Err(ApiError::invalid(
+                "comment",
+                format!("longer than {MAX_COMMENT} characters"),
+            ));
+        }
+        Ok((kind, comment))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DecisionResponse {
     pub decision_id: String,
@@ -71,28 +101,7 @@ pub(crate) async fn decide(
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<(StatusCode, Json<DecisionResponse>), ApiError> {
     let who = auth.require(Role::Analyst)?.clone();
-    let kind = DecisionKind::parse(req.decision.trim()).ok_or_else(|| {
-        ApiError::invalid(
-            "decision",
-            format!(
-                "{:?} is not one of true_match, false_positive, escalate",
-                req.decision
-            ),
-        )
-    })?;
-    let comment = req.comment.trim();
-    if comment.is_empty() {
-        return Err(ApiError::invalid(
-            "comment",
-            "a decision needs a comment giving the reason",
-        ));
-    }
-    if comment.chars().count() > MAX_COMMENT {
-        return Err(ApiError::invalid(
-            "comment",
-            format!("longer than {MAX_COMMENT} characters"),
-        ));
-    }
+    let (kind, comment) = req.validate()?;
     let d = state
         .store()
         .record_decision(&who, &id, kind, comment)
