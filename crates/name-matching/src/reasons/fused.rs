@@ -47,20 +47,29 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
             return None;
         }
     }
-    let joined = if a.script == Script::Arabic || a.script == Script::Other {
-        format!("{}{}", a.text, b.text)
-    } else {
-        format!("{}-{}", a.text, b.text)
-    };
-    let form = match a.script {
-        Script::Arabic if joined == one.text => return Some((1.0, MatchHow::Fused)),
-        Script::Arabic => encode_arabic(&joined, false),
-        Script::Other => return (joined == one.text).then_some((1.0, MatchHow::Fused)),
-        _ if joined.replace('-', "") == one.text.replace('-', "") => {
-            return Some((1.0, MatchHow::Fused));
+    // Exact joins first, without allocating: this runs for every adjacent pair of every
+    // scored candidate, and most pairs fail here or at the particle rule below.
+    let exact = match a.script {
+        Script::Arabic | Script::Other => {
+            one.text.len() == a.text.len() + b.text.len()
+                && one.text.starts_with(a.text.as_str())
+                && one.text.ends_with(b.text.as_str())
         }
-        _ => encode_latin(&joined),
+        _ => {
+            let no_hyphen = |c: &char| *c != '-';
+            a.text
+                .chars()
+                .chain(b.text.chars())
+                .filter(no_hyphen)
+                .eq(one.text.chars().filter(no_hyphen))
+        }
     };
+    if exact {
+        return Some((1.0, MatchHow::Fused));
+    }
+    if a.script == Script::Other {
+        return None;
+    }
     // within one script, a spelling difference is only tolerated when the first word is a
     // name particle often written together with the next one; two full words must join
     // exactly ("Mike Lee" is not "Mekele"). Across scripts word boundaries are arbitrary
@@ -68,6 +77,11 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
     if writing(one) == writing(a) && !PREFIXES.contains(&a.text.as_str()) {
         return None;
     }
+    let form = if a.script == Script::Arabic {
+        encode_arabic(&format!("{}{}", a.text, b.text), false)
+    } else {
+        encode_latin(&format!("{}-{}", a.text, b.text))
+    };
     let key = crate::phonetic::coarse_key(&form);
     if key != one.coarse && one.coarse_alt.as_deref() != Some(key.as_str()) {
         return None;
