@@ -45,7 +45,7 @@ fn within_tolerance_transactions_are_reordered_not_rejected() {
     e.process(tx("b", T0 + 5 * H, "A", "B", 10.0)); // 5 h late, tolerance 12 h
     e.process(tx("c", T0 + 40 * H, "A", "B", 10.0)); // releases a and b in order
     e.process(tx("d", T0 + 20 * H, "A", "B", 10.0)); // 20 h late vs c, but watermark is 10 h
-    e.process(tx("e", T0 + 1 * H, "A", "B", 10.0)); // before the watermark: late
+    e.process(tx("e", T0 + H, "A", "B", 10.0)); // before the watermark: late
     e.finish();
     assert_eq!(e.stats().rejected_late, 1);
     assert_eq!(e.stats().processed, 4);
