@@ -1,6 +1,6 @@
 //! The Arabic definite article.
 //!
-//! What it finds: `al`, `el`, `il`, `ul` and the sun-letter assimilated forms (`ad-Din`,
+//! What it finds: `al`, `el`, `ul` and the sun-letter assimilated forms (`ad-Din`,
 //! `ar-Rahman`, `as-Sayyid`, `ash-Shami`, `at-Tamimi`, `az-Zawahiri`, `an-Nasser`,
 //! `adh-Dhahabi`, `ath-Thani`, `ed-`, `er-`, `es-`, `et-`, `ez-`, and `ur`/`our` in
 //! `Zia-ur-Rahman`, `Zia-our-Rahman`) written as a separate word or
@@ -20,7 +20,8 @@ use crate::normalize::arabic;
 const LATIN: &[(&str, &str)] = &[
     ("al", ""),
     ("el", ""),
-    ("il", ""),
+    // not `il`: in the lists it is a Korean given-name syllable (`Kim Il Sung`, `Ri Il Nam`,
+    // `Jae Il Ri`), never the Arabic article
     ("ul", ""),
     ("ad", "d"),
     ("ed", "d"),
@@ -103,6 +104,12 @@ mod tests {
         let mut r = Vec::new();
         apply(&mut w, &mut r, true);
         w.into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn korean_il_is_a_name_not_an_article() {
+        assert!(!is_latin_article("il", "sung"));
+        assert!(!is_latin_article("il", "nam"));
     }
 
     #[test]
