@@ -567,21 +567,23 @@ mod tests {
 
     #[test]
     fn json_bodies_take_an_object_an_array_or_a_wrapper() {
-        let one = parse_body(BodyKind::Json, tx_json(0).to_string().as_bytes()).unwrap();
+        let one = parse_body(BodyKind::Json, tx_json(0).to_string().as_bytes())
+            .expect("one JSON object is a valid body");
         assert_eq!(one.len(), 1);
-        let tx = one[0].as_ref().unwrap();
+        let tx = one[0].as_ref().expect("a complete transaction parses");
         assert_eq!(
             (tx.currency.as_str(), tx.originator.country.as_deref()),
             ("USD", Some("DE"))
         );
         let arr = serde_json::json!([tx_json(0), tx_json(1), {"id": "x"}]);
-        let recs = parse_body(BodyKind::Json, arr.to_string().as_bytes()).unwrap();
+        let recs = parse_body(BodyKind::Json, arr.to_string().as_bytes())
+            .expect("an array is a valid body even with a bad element");
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[2].as_ref().unwrap_err().record, "index 2");
         let wrapped = serde_json::json!({"transactions": [tx_json(0), tx_json(1)]});
         assert_eq!(
             parse_body(BodyKind::Json, wrapped.to_string().as_bytes())
-                .unwrap()
+                .expect("a {\"transactions\": [...]} wrapper is a valid body")
                 .len(),
             2
         );
@@ -594,15 +596,21 @@ mod tests {
     #[test]
     fn content_types_pick_the_adapter_and_unknown_ones_are_415() {
         assert_eq!(
-            body_kind(Some("application/json; charset=utf-8")).unwrap(),
+            body_kind(Some("application/json; charset=utf-8")).expect("JSON is accepted"),
             BodyKind::Json
         );
         assert_eq!(
-            body_kind(Some("application/x-ndjson")).unwrap(),
+            body_kind(Some("application/x-ndjson")).expect("NDJSON is accepted"),
             BodyKind::Ndjson
         );
-        assert_eq!(body_kind(Some("text/xml")).unwrap(), BodyKind::Xml);
-        assert_eq!(body_kind(Some("text/csv")).unwrap(), BodyKind::Csv);
+        assert_eq!(
+            body_kind(Some("text/xml")).expect("XML is accepted"),
+            BodyKind::Xml
+        );
+        assert_eq!(
+            body_kind(Some("text/csv")).expect("CSV is accepted"),
+            BodyKind::Csv
+        );
         assert_eq!(
             body_kind(None).unwrap_err().status,
             StatusCode::UNSUPPORTED_MEDIA_TYPE
@@ -633,8 +641,8 @@ mod tests {
             let items: Vec<serde_json::Value> = (0..n)
                 .map(|i| if i == bad { serde_json::json!({"id": i}) } else { tx_json(i) })
                 .collect();
-            let recs = parse_body(BodyKind::Json, serde_json::to_vec(&items).unwrap().as_slice())
-                .unwrap();
+            let recs = parse_body(BodyKind::Json, serde_json::to_vec(&items).expect("JSON values serialise").as_slice())
+                .expect("a JSON array is a valid body");
             prop_assert_eq!(recs.len(), n);
             for (i, r) in recs.iter().enumerate() {
                 match r {
