@@ -6,6 +6,13 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod common;
 
+/// mimalloc instead of glibc's malloc: the matcher and the HTTP path allocate many small,
+/// short-lived buffers per query from several threads, where glibc's arenas spent about 9%
+/// of the server's CPU under load (`_int_malloc`, `malloc_consolidate`, `unlink_chunk`).
+/// Measured in BENCHMARKS.md ("Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "raqib",
