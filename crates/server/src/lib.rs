@@ -21,6 +21,7 @@ pub mod metrics;
 mod openapi;
 pub mod report;
 mod routes;
+pub mod throttle;
 mod ui;
 
 pub use error::{ApiError, ErrorBody};
@@ -90,6 +91,8 @@ struct Inner {
     started: Instant,
     /// The members' monitoring engines (`POST /v1/transactions`).
     monitoring: routes::transactions::Engines,
+    /// Failed sign-ins per peer (`POST /v1/session`).
+    sign_in_throttle: throttle::SignInThrottle,
 }
 
 /// The request body limit, visible to extractors so a 413 can say what the limit is.
@@ -122,6 +125,7 @@ impl AppState {
                 last_reload: std::sync::Mutex::new(None),
                 started: Instant::now(),
                 monitoring: Default::default(),
+                sign_in_throttle: Default::default(),
             }),
         };
         let live = state.lists();
@@ -160,6 +164,10 @@ impl AppState {
 
     pub(crate) fn monitoring(&self) -> &routes::transactions::Engines {
         &self.inner.monitoring
+    }
+
+    pub(crate) fn sign_in_throttle(&self) -> &throttle::SignInThrottle {
+        &self.inner.sign_in_throttle
     }
 
     pub fn uptime(&self) -> Duration {
@@ -248,7 +256,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // with the peer address, for the failed sign-in throttle
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -200,6 +200,58 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_is_audited() {
 }
 
 #[tokio::test]
+async fn repeated_failed_sign_ins_are_refused_with_retry_after_and_stop_filling_the_audit_log() {
+    for b in backends() {
+        let h = harness(b).await;
+        let key = h
+            .state
+            .store()
+            .create_key("Bank A", Role::Analyst, Some("Amina Analyst"), "test")
+            .await
+            .expect("key");
+        let bad = json!({"key": "rqb_notakey_0000000000000000000000000000000000"});
+        for i in 0..server::throttle::MAX_FAILURES {
+            let (st, _, body) = send(&h, "POST", "/v1/session", &[], Some(bad.clone())).await;
+            assert_eq!(st, StatusCode::UNAUTHORIZED, "attempt {i}: {body}");
+        }
+        let (st, hd, body) = send(&h, "POST", "/v1/session", &[], Some(bad.clone())).await;
+        assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert_eq!(json_of(&body)["code"], "too_many_failed_sign_ins");
+        let retry: u64 = hd
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("retry-after seconds");
+        assert!((1..=server::throttle::WINDOW.as_secs()).contains(&retry));
+        // a locked-out address learns nothing: the right key is refused too
+        let (st, hd, _) = send(
+            &h,
+            "POST",
+            "/v1/session",
+            &[],
+            Some(json!({"key": key.key})),
+        )
+        .await;
+        assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+        assert!(hd.get(header::SET_COOKIE).is_none());
+        // only the attempts that were checked are audited
+        let failed = h
+            .state
+            .store()
+            .audit_log(None, 0, 10_000)
+            .await
+            .expect("log")
+            .iter()
+            .filter(|e| e.action == "session.sign_in_failed")
+            .count();
+        assert_eq!(failed, server::throttle::MAX_FAILURES);
+        // API keys on the API itself are not affected by the sign-in throttle
+        let (st, _) = h.get("/v1/lists", &key.key).await;
+        assert_eq!(st, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
 async fn cookie_auth_works_and_writes_need_the_csrf_header() {
     for b in backends() {
         let h = harness(b).await;

@@ -10,12 +10,15 @@ use crate::AppState;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::JsonBody;
+use crate::throttle;
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::time::Instant;
 use utoipa::ToSchema;
 
 /// Body of `POST /v1/session`.
@@ -98,13 +101,15 @@ fn no_session() -> ApiError {
 ///
 /// Login CSRF guard: the body must come as `application/json` or with `X-Raqib-Request: 1`
 /// (a cross-site HTML form can send neither). Every attempt is audited; a failed one without
-/// the key.
+/// the key. After 10 failures from one address in 5 minutes, sign-ins from it get 429 with
+/// `Retry-After` (not checked, not audited) until the oldest failure is 5 minutes old.
 #[utoipa::path(post, path = "/v1/session", tag = "session",
     request_body = SignInRequest,
     responses((status = 200, body = SessionResponse,
                headers(("set-cookie" = String, description = "raqib_session=<token>; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200"))),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody),
+              (status = 429, body = ErrorBody, headers(("retry-after" = u64, description = "Seconds until the next attempt is accepted")))))]
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
     Head(head): Head,
@@ -126,17 +131,40 @@ pub(crate) async fn sign_in(
             "sign in with an application/json body or the header `X-Raqib-Request: 1`",
         ));
     }
+    let peer = head
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let limiter = state.sign_in_throttle();
+    if let Err(retry) = limiter.check(peer, Instant::now()) {
+        let mut resp = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failed_sign_ins",
+            format!(
+                "{} failed sign-ins from this address in {} minutes; try again in {} s",
+                throttle::MAX_FAILURES,
+                throttle::WINDOW.as_secs() / 60,
+                retry.as_secs()
+            ),
+        )
+        .into_response();
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry.as_secs()));
+        return Ok(resp);
+    }
     let ua = head
         .headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
     let Some(new) = state.store().sign_in(&req.key, ua).await? else {
+        limiter.failed(peer, Instant::now());
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",
             "the API key is not valid (unknown, malformed or revoked)",
         ));
     };
+    limiter.succeeded(peer);
     let set = cookie(&new.token, store::SESSION_TTL.as_secs(), &head.headers)?;
     let mut resp = Json(session_json(&new.session)).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, set);
