@@ -115,6 +115,8 @@ struct Inner {
     suppressions: suppression::SuppressionCache,
     sessions: sessions::SessionCache,
     subjects: cases::SubjectCache,
+    /// The last audit entry a verification found intact: (seq, hash, entries up to it).
+    audit_checkpoint: Mutex<Option<(i64, String, u64)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +205,7 @@ impl Store {
                 suppressions: suppression::SuppressionCache::default(),
                 sessions: Default::default(),
                 subjects: Default::default(),
+                audit_checkpoint: Default::default(),
             }),
         })
     }
@@ -687,15 +690,76 @@ impl Store {
 
     /// Recomputes the whole audit hash chain: any edited, removed or reordered entry breaks it.
     pub async fn verify_audit_chain(&self) -> Result<ChainCheck> {
-        let mut prev = GENESIS_HASH.to_string();
-        let mut after = 0i64;
-        let mut entries = 0u64;
+        self.verify_chain_from(GENESIS_HASH.to_string(), 0, 0).await
+    }
+
+    /// Verifies only what was appended since the last verification found the chain intact
+    /// (a full one the first time): the checkpoint entry must still carry the hash it had
+    /// and its content must still hash to it, and every later entry must follow from it. Cost grows with the new entries, not the
+    /// log, which is what a page that shows `chain_ok` on every load needs. An edit of an
+    /// entry before the checkpoint is found by [`Store::verify_audit_chain`] (the full
+    /// check), not here; [`ChainCheck::checked_from_seq`] says where this check started.
+    /// When it finds a break, the full check runs to name the first broken entry.
+    pub async fn verify_audit_chain_incremental(&self) -> Result<ChainCheck> {
+        let checkpoint = self
+            .inner
+            .audit_checkpoint
+            .lock()
+            .ok()
+            .and_then(|c| c.clone());
+        let Some((seq, hash, entries)) = checkpoint else {
+            return self.verify_audit_chain().await;
+        };
+        // the checkpoint entry itself, unchanged
+        let head = self.audit_log(None, seq - 1, 1).await?;
+        let intact = head.first().is_some_and(|e| {
+            e.seq == seq
+                && e.hash == hash
+                && audit_hash(
+                    &e.prev_hash,
+                    e.at,
+                    e.member_id.as_deref(),
+                    &e.actor,
+                    &e.action,
+                    e.object_type.as_deref(),
+                    e.object_id.as_deref(),
+                    &e.detail,
+                ) == hash
+        });
+        if !intact {
+            return self.verify_audit_chain().await;
+        }
+        let c = self.verify_chain_from(hash, seq, entries).await?;
+        if c.first_broken_seq.is_some() {
+            return self.verify_audit_chain().await;
+        }
+        Ok(ChainCheck {
+            checked_from_seq: seq + 1,
+            ..c
+        })
+    }
+
+    /// Checks the entries after `after`, the first of which must follow from `prev`; on
+    /// success remembers the last one as the checkpoint.
+    async fn verify_chain_from(
+        &self,
+        mut prev: String,
+        mut after: i64,
+        mut entries: u64,
+    ) -> Result<ChainCheck> {
+        let checked_from_seq = after + 1;
         loop {
             let batch = self.audit_log(None, after, 5_000).await?;
             if batch.is_empty() {
+                if after > 0
+                    && let Ok(mut c) = self.inner.audit_checkpoint.lock()
+                {
+                    *c = Some((after, prev, entries));
+                }
                 return Ok(ChainCheck {
                     entries,
                     first_broken_seq: None,
+                    checked_from_seq,
                 });
             }
             for e in &batch {
@@ -710,9 +774,13 @@ impl Store {
                     &e.detail,
                 );
                 if e.prev_hash != prev || e.hash != expect {
+                    if let Ok(mut c) = self.inner.audit_checkpoint.lock() {
+                        *c = None;
+                    }
                     return Ok(ChainCheck {
                         entries,
                         first_broken_seq: Some(e.seq),
+                        checked_from_seq,
                     });
                 }
                 prev = e.hash.clone();

@@ -364,6 +364,9 @@ pub struct ChainCheck {
     pub entries: u64,
     /// The first entry whose hash does not follow from its content and predecessor.
     pub first_broken_seq: Option<i64>,
+    /// The first entry this check recomputed (1 for a full check); `entries` counts the
+    /// whole chain either way.
+    pub checked_from_seq: i64,
 }
 
 /// A list load or reload attempt, kept for audit ("which lists were live when").

@@ -458,3 +458,56 @@ async fn screenings_stored_in_the_old_json_columns_still_read_back() {
         );
     }
 }
+
+#[tokio::test]
+async fn incremental_chain_checks_start_at_the_checkpoint_and_still_catch_edits() {
+    for db in backends().await {
+        let s = db.store.clone();
+        let (_, a) = principal(&s, "Bank A", Role::Analyst).await;
+        let event = |i: i64| NewAuditEntry {
+            member_id: Some(a.member_id.clone()),
+            actor: a.key_id.clone(),
+            action: "test.event".into(),
+            object_type: None,
+            object_id: Some(format!("o{i}")),
+            detail: serde_json::json!({"i": i}),
+        };
+        for i in 0..3 {
+            s.append_audit(event(i)).await.expect("append");
+        }
+        // first check: the whole chain
+        let first = s.verify_audit_chain_incremental().await.expect("verify");
+        assert_eq!(first.first_broken_seq, None);
+        assert_eq!(first.checked_from_seq, 1);
+        let head = s.audit_log(None, 0, 1000).await.expect("log");
+        let last = head.last().expect("entries").seq;
+        for i in 3..5 {
+            s.append_audit(event(i)).await.expect("append");
+        }
+        // next check: only what came after the last intact entry, counting the whole chain
+        let next = s.verify_audit_chain_incremental().await.expect("verify");
+        assert_eq!(next.first_broken_seq, None);
+        assert_eq!(next.checked_from_seq, last + 1);
+        assert_eq!(next.entries, first.entries + 2);
+
+        // someone with database access edits the newest entry (triggers dropped first)
+        let drop = if db.url.starts_with("postgres") {
+            "DROP TRIGGER audit_log_append_only ON audit_log"
+        } else {
+            "DROP TRIGGER audit_log_no_update"
+        };
+        s.execute_raw_for_tests(drop).await.expect("drop trigger");
+        let newest = s.audit_log(None, 0, 1000).await.expect("log");
+        let victim = newest.last().expect("entries").seq;
+        s.execute_raw_for_tests(&format!(
+            "UPDATE audit_log SET detail = '{{\"i\":99}}' WHERE seq = {victim}"
+        ))
+        .await
+        .expect("tamper");
+        let check = s.verify_audit_chain_incremental().await.expect("verify");
+        assert_eq!(check.first_broken_seq, Some(victim));
+        // and a full check names the same entry
+        let full = s.verify_audit_chain().await.expect("verify");
+        assert_eq!(full.first_broken_seq, Some(victim));
+    }
+}

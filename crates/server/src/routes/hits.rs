@@ -212,13 +212,18 @@ pub struct AuditEntryJson {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuditResponse {
     pub entries: Vec<AuditEntryJson>,
-    /// True when the whole hash chain (all members' entries) recomputes; absent with
-    /// `verify=false`.
+    /// True when the hash chain (all members' entries) recomputes; absent with
+    /// `verify=false`. Checked incrementally: in full on the process's first check, then
+    /// from the last entry found intact (which must be unchanged) to the end; see
+    /// `chain_checked_from_seq`. `GET /v1/audit/verify` always checks the whole chain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_ok: Option<bool>,
     /// Sequence number of the first entry that breaks the chain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_broken_seq: Option<i64>,
+    /// The first entry this answer's check recomputed (1 = the whole chain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_checked_from_seq: Option<i64>,
 }
 
 /// Answer of `GET /v1/audit/verify`.
@@ -244,7 +249,8 @@ fn seq_param(q: &QueryPairs, key: &str) -> Result<Option<i64>, ApiError> {
 /// The member's audit log (append-only, hash-chained): every sign-in, decision, case change
 /// and key event, with who and when. Oldest first from `after`, or newest first
 /// (`order=desc`) below `before`. Analyst role or above; only the member's own entries.
-/// `chain_ok` re-verifies the whole chain (cost grows with the log; `verify=false` skips it).
+/// `chain_ok` verifies the chain incrementally (entries appended since the last check, and
+/// that the last entry found intact is unchanged; `verify=false` skips it).
 #[utoipa::path(get, path = "/v1/audit", tag = "review",
     params(("after" = Option<i64>, Query, description = "Return entries after this sequence number"),
            ("before" = Option<i64>, Query, description = "Return entries before this sequence number"),
@@ -300,16 +306,21 @@ pub(crate) async fn audit(
             actor_label: e.actor_label,
         })
         .collect();
-    let (chain_ok, first_broken_seq) = if verify {
-        let c = state.store().verify_audit_chain().await?;
-        (Some(c.first_broken_seq.is_none()), c.first_broken_seq)
+    let (chain_ok, first_broken_seq, chain_checked_from_seq) = if verify {
+        let c = state.store().verify_audit_chain_incremental().await?;
+        (
+            Some(c.first_broken_seq.is_none()),
+            c.first_broken_seq,
+            Some(c.checked_from_seq),
+        )
     } else {
-        (None, None)
+        (None, None, None)
     };
     Ok(Json(AuditResponse {
         entries,
         chain_ok,
         first_broken_seq,
+        chain_checked_from_seq,
     }))
 }
 
