@@ -9,7 +9,10 @@
 //! mean rarity of the two tokens); each unmatched token adds its weight × a schema-dependent
 //! factor to the denominator only. An unmatched *query* token costs more than an unmatched
 //! *list* token, because list names carry middle names and ancestors that queries omit, while
-//! a query token absent from the list name is evidence of a different person.
+//! a query token absent from the list name is evidence of a different person. For persons,
+//! that cost is lowered when the rest of the name is fully aligned on rare tokens (the
+//! query's extra tokens are the rest of a full name: [`COVERED_FACTOR`]), for patronymics,
+//! and for repetitions of an aligned token ([`REPEAT_FACTOR`]).
 //! Finally, when tokens are left unmatched and no rare token matched well, the score is cut
 //! ([`COMMON_ONLY_FACTOR`]): common tokens (Mohammed, Ali, Company) cannot create a match.
 
@@ -42,6 +45,85 @@ const PATRONYMIC_ENDS: &[&str] = &[
 /// True when a folded Latin token is an East Slavic patronymic.
 pub(crate) fn is_patronymic(text: &str) -> bool {
     text.len() >= 7 && PATRONYMIC_ENDS.iter().any(|e| text.ends_with(e))
+}
+
+/// Unmatched factor of a token that repeats an aligned token of the same name (`Said Sa'id
+/// Sa'id` / `Said SAID`, `Agha AGHA`): a repetition adds no identity and contradicts nothing.
+pub const REPEAT_FACTOR: f32 = 0.1;
+
+/// What it finds: a list name aligned in full, on at least two name tokens whose aligned
+/// evidence (similarity × rarity weight, summed) reaches [`COVERED_MIN_EVIDENCE`], while the
+/// query carries more name tokens (`Khamis Jawdat Khamis NAJJAR` / `Khamis NAJJAR`,
+/// `Mahad Warsame Qalley Karate` / `Mahad Karate`, `Bakht Gul BAHAR` / `Bakht Gul`).
+/// Why it matters: customer records hold the full name (father's and grandfather's names,
+/// several family names) while lists carry a short form; when every list token is found and
+/// the found tokens are rare enough to identify someone, the extra query tokens are more
+/// name, not a contradiction. Common tokens (`Mohammed Ali`) never reach the evidence floor,
+/// so `Mohammed Ali X` does not hit a listed `Mohammed Ali`.
+/// Example: `Samer Samir RAYYA` / `Samer RAYYA`: the middle `Samir` costs ×0.2 of its weight
+/// instead of ×0.5 ([`MIDDLE_FACTOR`]).
+/// Parameters: [`COVERED_FACTOR`] (unmatched-query factor of a middle token),
+/// [`COVERED_MIN_EVIDENCE`] and [`COVERED_RARE_WEIGHT`]; extra tokens before the first or
+/// after the last aligned token (possibly another family name) need a rarer shared token,
+/// [`OUTER_RARE_WEIGHT`], and cost [`OUTER_COVERED_FACTOR`]. The same floors let list
+/// tokens left out by a query aligned in full cost [`SUBSET_LIST_FACTOR`] instead of the
+/// schema's list factor (`Masud AZHAR` / `Mohammad Masood Azhar ALVI`).
+pub const COVERED_FACTOR: f32 = 0.2;
+/// Aligned evidence (Σ similarity × weight over name pairs) a fully aligned name needs before
+/// the other side's extra tokens cost less.
+pub const COVERED_MIN_EVIDENCE: f32 = 1.5;
+/// Weight the rarest well-matched pair must reach for [`COVERED_FACTOR`]: one of the shared
+/// tokens must be rare (a family name), not only common given names (`Khalid WALEED`).
+pub const COVERED_RARE_WEIGHT: f32 = 0.75;
+/// Weight the rarest well-matched pair must reach before extra tokens outside the aligned
+/// span (a trailing or leading name: `Bakht Gul BAHAR` / `Bakht Gul`) cost
+/// [`OUTER_COVERED_FACTOR`], or list tokens outside it cost [`SUBSET_LIST_FACTOR`].
+pub const OUTER_RARE_WEIGHT: f32 = 0.9;
+/// Unmatched-query factor of an extra token outside the aligned span of a covered list name.
+pub const OUTER_COVERED_FACTOR: f32 = 0.25;
+/// Unmatched-list factor when the query is aligned in full with enough evidence.
+pub const SUBSET_LIST_FACTOR: f32 = 0.2;
+
+/// True when token `i` lies between two aligned tokens of its name (a middle name).
+fn inner(used: u32, i: usize) -> bool {
+    used & ((1u32 << i) - 1) != 0 && (used >> (i + 1)) != 0
+}
+
+/// Aligned evidence: number of name pairs (not initials or legal forms) and their summed
+/// similarity × weight.
+struct Evidence {
+    names: usize,
+    sum: f32,
+    /// Highest weight of a pair matched at [`STRONG_SIM`] or better.
+    rarest: f32,
+}
+
+fn evidence(links: &[Link]) -> Evidence {
+    let mut e = Evidence {
+        names: 0,
+        sum: 0.0,
+        rarest: 0.0,
+    };
+    for l in links {
+        if !matches!(l.how, MatchHow::Initial | MatchHow::LegalForm) {
+            e.names += 1;
+            e.sum += l.score * l.weight;
+            if l.score >= STRONG_SIM {
+                e.rarest = e.rarest.max(l.weight);
+            }
+        }
+    }
+    e
+}
+
+/// True when token `i` of `p` is a name token whose text equals that of an aligned token of
+/// the same name.
+fn repeats_aligned(p: &Prepared, used: u32, i: usize) -> bool {
+    let t = &p.tokens[i];
+    t.kind == TokenKind::Name
+        && p.tokens.iter().enumerate().take(MAX_TOKENS).any(|(k, o)| {
+            k != i && used & (1 << k) != 0 && o.kind == TokenKind::Name && o.form == t.form
+        })
 }
 
 /// A pair counts as strong evidence from this similarity and this weight.
@@ -95,8 +177,24 @@ pub(crate) struct Alignment {
 }
 
 /// Aligns and scores `q` against `c` with the given token weights.
-#[allow(clippy::needless_range_loop)] // indices address tokens, weights and bit masks at once
 pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Alignment {
+    align_with(q, wq, c, wc, |i, j| {
+        reasons::compare_tokens(&q.tokens[i], &c.tokens[j])
+    })
+}
+
+/// [`align`] with the token-pair comparison supplied by the caller: `cmp(i, j)` must equal
+/// `reasons::compare_tokens(&q.tokens[i], &c.tokens[j])`. The screening hot path passes a
+/// per-query memo ([`crate::memo::PairMemo`]) so that a list token shared by many candidate
+/// names is compared with each query token once.
+#[allow(clippy::needless_range_loop)] // indices address tokens, weights and bit masks at once
+pub(crate) fn align_with(
+    q: &Prepared,
+    wq: &[f32],
+    c: &Prepared,
+    wc: &[f32],
+    mut cmp: impl FnMut(usize, usize) -> Option<(f32, MatchHow)>,
+) -> Alignment {
     let nq = q.tokens.len().min(MAX_TOKENS);
     let nc = c.tokens.len().min(MAX_TOKENS);
     let mut links: SmallVec<[Link; 8]> = SmallVec::new();
@@ -136,7 +234,7 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
             if c_used & (1 << j) != 0 {
                 continue;
             }
-            if let Some((s, how)) = reasons::compare_tokens(&q.tokens[i], &c.tokens[j]) {
+            if let Some((s, how)) = cmp(i, j) {
                 cands.push((s, i as u8, j as u8, how));
             }
         }
@@ -171,6 +269,10 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
             weight,
         });
     }
+    // an initial that took a compound whose second part the query spells out
+    if q_used.count_ones() < nq as u32 {
+        initial_compound(q, wq, c, wc, nq, &mut links, &mut q_used);
+    }
     // fused pairs among the left-overs
     if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
         fuse_leftovers(q, wq, c, wc, nq, nc, &mut links, &mut q_used, &mut c_used);
@@ -200,24 +302,47 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
     let list_all_aligned =
         (0..nc).all(|j| c_used & (1 << j) != 0 || c.tokens[j].kind == TokenKind::LegalForm);
     let relax = person_like && list_all_aligned && links.len() >= 2;
+    // a fully aligned list name whose aligned tokens identify someone: what the query adds
+    // is the rest of the person's full name (see [`COVERED_FACTOR`])
+    let ev = evidence(&links);
+    let identifying =
+        ev.names >= 2 && ev.sum >= COVERED_MIN_EVIDENCE && ev.rarest >= COVERED_RARE_WEIGHT;
+    let covered = relax && identifying;
+    // tokens before the first or after the last aligned one may be another family name
+    // (`Khalid Walid GOMEZ` / `Khalid WALEED`): relaxed only when a rarer token is shared
+    let covered_outer = covered && ev.rarest >= OUTER_RARE_WEIGHT;
+    // and the other way round: a query aligned in full inside a longer list name
+    let query_all_aligned =
+        (0..nq).all(|i| q_used & (1 << i) != 0 || q.tokens[i].kind == TokenKind::LegalForm);
+    let subset = person_like && query_all_aligned && identifying;
+    let subset_outer = subset && ev.rarest >= OUTER_RARE_WEIGHT;
     let mut middle_relaxed = false;
     // a missing token is evidence against a match whatever its rarity: a common given name
     // that differs still says "another person", so unmatched weights are floored
     for (i, w) in wq.iter().enumerate().take(nq) {
         if q_used & (1 << i) == 0 {
             let t = &q.tokens[i];
+            if person_like && repeats_aligned(q, q_used, i) {
+                // a repeated name part (`Said Sa'id Sa'id`, grandfather named like the
+                // father) adds nothing the aligned copy did not already say
+                den += unmatched_weight(t.kind, *w) * REPEAT_FACTOR;
+                middle_relaxed = true;
+                continue;
+            }
             let mut f = fq;
-            if relax
-                && t.kind == TokenKind::Name
-                && q_used & ((1u32 << i) - 1) != 0
-                && (q_used >> (i + 1)) != 0
-            {
+            let middle = inner(q_used, i);
+            if relax && t.kind == TokenKind::Name && middle {
                 f = if is_patronymic(&t.text) {
                     PATRONYMIC_FACTOR
+                } else if covered {
+                    COVERED_FACTOR
                 } else {
                     MIDDLE_FACTOR
                 }
                 .min(fq);
+                middle_relaxed = true;
+            } else if covered_outer && matches!(t.kind, TokenKind::Name | TokenKind::Initial) {
+                f = OUTER_COVERED_FACTOR.min(fq);
                 middle_relaxed = true;
             }
             den += unmatched_weight(t.kind, *w) * f;
@@ -226,8 +351,18 @@ pub(crate) fn align(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Align
     }
     for (j, w) in wc.iter().enumerate().take(nc) {
         if c_used & (1 << j) == 0 {
-            den += unmatched_weight(c.tokens[j].kind, *w) * fc;
-            any_unmatched |= matches!(c.tokens[j].kind, TokenKind::Name | TokenKind::Initial);
+            let t = &c.tokens[j];
+            if person_like && repeats_aligned(c, c_used, j) {
+                den += unmatched_weight(t.kind, *w) * REPEAT_FACTOR;
+                continue;
+            }
+            let f = if (subset && t.kind == TokenKind::Name && inner(c_used, j)) || subset_outer {
+                SUBSET_LIST_FACTOR.min(fc)
+            } else {
+                fc
+            };
+            den += unmatched_weight(t.kind, *w) * f;
+            any_unmatched |= matches!(t.kind, TokenKind::Name | TokenKind::Initial);
         }
     }
     let mut score = if den > 0.0 {
@@ -296,6 +431,55 @@ fn joined_article(a: &crate::Token, b: &crate::Token, short_had_article: bool) -
         let same = r == short.text || crate::phonetic::encode_latin(r) == short.form;
         same && (short_had_article || r.len() >= 5 && !short.groups.is_empty())
     })
+}
+
+/// What it finds: a query initial followed by a name that together spell a list compound
+/// (`A. al-Rahman` / `Abd al-Rahman`, `A. JABBAR` / `Abdul Jabbar`, `A. Bakr` / `Abu Bakr`).
+/// Why it matters: the greedy assignment pairs the initial with the whole compound and leaves
+/// the spelled-out part unmatched, although the query names the same compound.
+/// Example: `A. al-Rahman AL-FAQIH` / `Abd al-Rahman AL-FAQIH`: `A rahman` = `Abd Rahman`.
+/// Parameters: the initial must be the compound's first letter and the next query token must
+/// equal the compound's second part by sound classes (similarity ≥
+/// [`reasons::fused::MIN_SIMILARITY`]); the pair scores that similarity × 0.97.
+#[allow(clippy::too_many_arguments)]
+fn initial_compound(
+    q: &Prepared,
+    wq: &[f32],
+    c: &Prepared,
+    wc: &[f32],
+    nq: usize,
+    links: &mut SmallVec<[Link; 8]>,
+    q_used: &mut u32,
+) {
+    for l in links.iter_mut() {
+        if l.how != MatchHow::Initial || l.q.1 != NONE || l.c.1 != NONE {
+            continue;
+        }
+        let (i, j) = (l.q.0 as usize, l.c.0 as usize);
+        if i + 1 >= nq || *q_used & (1 << (i + 1)) != 0 {
+            continue;
+        }
+        let (init, next, comp) = (&q.tokens[i], &q.tokens[i + 1], &c.tokens[j]);
+        if init.kind != TokenKind::Initial || next.kind != TokenKind::Name {
+            continue;
+        }
+        let Some(rest) = reasons::compound_second(comp) else {
+            continue;
+        };
+        if next.form.is_empty() || rest.is_empty() {
+            continue;
+        }
+        let w = reasons::writing(comp);
+        let sim = crate::distance::similarity(&next.form, reasons::writing(next), rest, w);
+        if sim < reasons::fused::MIN_SIMILARITY {
+            continue;
+        }
+        *q_used |= 1 << (i + 1);
+        l.q = (i as u8, i as u8 + 1);
+        l.score = sim * 0.97;
+        l.how = MatchHow::Fused;
+        l.weight = (wq[i + 1] + wc[j]) / 2.0;
+    }
 }
 
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
@@ -436,9 +620,92 @@ mod tests {
         let middle = score("Rajesh Kumar GUPTA", "Rajesh GUPTA");
         let conflict = score("Rajesh Kumar GUPTA", "Rajesh Anil GUPTA");
         assert!(middle > conflict + 0.05, "{middle} {conflict}");
-        // an extra last name is not a middle name
-        let extra = score("Oumar YOUNOUS ABDOULAAY", "Oumar YOUNOUS");
+        // an extra last name next to common names only is not a middle name
+        let extra = score("Mohammed Hassan ABDOULAAY", "Mohammed HASSAN");
         assert!(extra < 0.8, "{extra}");
+    }
+
+    #[test]
+    fn a_full_query_name_covering_a_short_rare_list_name_is_a_hit() {
+        for (q, c) in [
+            ("Khamis Jawdat Khamis NAJJAR", "Khamis NAJJAR"),
+            ("Mahad Warsame Qalley Karate", "Mahad Karate"),
+            ("Samer Samir RAYYA", "Samer RAYYA"),
+            ("Riyad Mahmoud Sa'eed RADAD", "Riyad RADDAD"),
+        ] {
+            let s = score(q, c);
+            assert!(s >= 0.8, "{q} / {c}: {s}");
+        }
+    }
+
+    #[test]
+    fn extra_query_names_around_common_list_names_stay_below_the_threshold() {
+        for (q, c) in [
+            ("Mohammed Ali Hassan KHAN", "Mohammed ALI"),
+            ("Khalid Walid GOMEZ", "Khalid WALEED"),
+            ("Mohammed Yusuf Omar", "Mohammed OMAR"),
+        ] {
+            let s = score(q, c);
+            assert!(s < 0.8, "{q} / {c}: {s}");
+        }
+    }
+
+    #[test]
+    fn a_short_rare_query_inside_a_longer_list_name_is_a_hit() {
+        let s = score("Masud AZHAR", "Mohammad Masood Azhar ALVI");
+        assert!(s >= 0.8, "{s}");
+        let s = score("Mohammed Ali", "Mohammed Ali Hassan OMAR");
+        assert!(s < 0.8, "{s}");
+    }
+
+    #[test]
+    fn a_repeated_name_part_costs_less_than_a_new_one() {
+        let s = score("Sayed Mohammad Azim Agha AGHA", "Sayed Mohammad Azim Agha");
+        assert!(s >= 0.9, "{s}");
+        let repeat = score("Samer RAYYA RAYYA", "Samer RAYYA");
+        let other = score("Samer RAYYA KHALIL", "Samer RAYYA");
+        assert!(repeat > other, "{repeat} {other}");
+        assert!(repeat >= 0.95, "{repeat}");
+    }
+
+    #[test]
+    fn an_initial_and_a_name_spell_a_list_compound() {
+        let s = score("A. al-Rahman AL-FAQIH", "Abd al-Rahman AL-FAQIH");
+        assert!(s >= 0.9, "{s}");
+        let s = score("A. JABBAR OMARI", "Abdul Jabbar Omari");
+        assert!(s >= 0.9, "{s}");
+        // the spelled-out part must be the compound's
+        let s = score("A. Karim OMARI", "Abdul Jabbar Omari");
+        assert!(s < 0.8, "{s}");
+    }
+
+    #[test]
+    fn slavic_name_spellings_meet() {
+        for (q, c) in [
+            ("Jelena Děmidova", "Elena Mikhailovna DEMIDOVA"),
+            ("Serhiy KUSYUK", "Sergey KUSIUK"),
+            (
+                "Vadim Nikolajevitj MOSJKOVITJ",
+                "Vadim Nikolayevich MOSHKOVICH",
+            ),
+            ("Vladimir Jurjevitš Zaitsev", "Владимир Юрьевич ЗАЙЦЕВ"),
+            // Ukrainian, typed with a Latin `i` inside the Cyrillic words
+            (
+                "Тетяна Вiкторiвна ПЕРЕВЕРЗЕВА",
+                "Tatiana Viktorovna PEREVERZEVA",
+            ),
+        ] {
+            let s = score(q, c);
+            assert!(s >= 0.85, "{q} / {c}: {s}");
+        }
+        assert!(score("Oleksiy PETRENKO", "Sergey PETRENKO") < 0.8);
+    }
+
+    #[test]
+    fn korean_romanisations_of_one_name_meet() {
+        let s = score("Che Son RI", "RI JE-SON");
+        assert!(s >= 0.8, "{s}");
+        assert!(score("Che Son RI", "RI JE-HO") < 0.8);
     }
 
     #[test]

@@ -150,10 +150,14 @@ pub(crate) fn distance_bounded(
 ) -> Option<f32> {
     let a = &a[..a.len().min(MAX)];
     let b = &b[..b.len().min(MAX)];
-    let mut prev2 = [0f32; MAX + 1];
-    let mut prev = [0f32; MAX + 1];
-    let mut cur = [0f32; MAX + 1];
+    let n = b.len();
+    // Three DP rows rotated by swapping references (swapping the arrays themselves copied
+    // all three rows on every step and cost more than the cells); a row only uses n + 1 cells.
+    let mut rows = [[0f32; MAX + 1]; 3];
+    let [r0, r1, r2] = &mut rows;
+    let (mut prev2, mut prev, mut cur) = (&mut r0[..=n], &mut r1[..=n], &mut r2[..=n]);
     let mut gap_b = [0f32; MAX];
+    let gap_b = &mut gap_b[..n];
     for (j, &cb) in b.iter().enumerate() {
         gap_b[j] = gap_cost(cb, wb, wa);
         prev[j + 1] = prev[j] + gap_b[j];
@@ -184,12 +188,12 @@ pub(crate) fn distance_bounded(
             return None;
         }
         prev_min = row_min;
-        // rotate rows: prev2 <- prev, prev <- cur
+        // rotate rows: prev2 <- prev, prev <- cur, cur <- the oldest row (overwritten next)
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
         last_a = ca;
     }
-    let d = prev[b.len()];
+    let d = prev[n];
     (d <= max).then_some(d)
 }
 

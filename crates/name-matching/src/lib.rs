@@ -50,6 +50,7 @@
 pub mod align;
 mod distance;
 mod explain;
+pub mod memo;
 pub mod normalize;
 mod phonetic;
 pub mod reasons;
@@ -62,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 pub use explain::{Aligned, Comparison, Unmatched};
+pub use memo::{PairMemo, score_memo};
 pub use normalize::Script;
 pub use reasons::MatchHow;
 pub use rules::{Removed, RemovedKind};
@@ -375,9 +377,12 @@ fn build(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Comparison {
     }
     if a.middle_relaxed {
         notes.push(format!(
-            "middle name(s) of the query absent from the list name counted at x{} (patronymics x{})",
+            "query name(s) absent from the list name counted at a reduced cost: middle names x{} (x{} next to rare matched tokens), outer names x{}, patronymics x{}, repeats x{}",
             align::MIDDLE_FACTOR,
-            align::PATRONYMIC_FACTOR
+            align::COVERED_FACTOR,
+            align::OUTER_COVERED_FACTOR,
+            align::PATRONYMIC_FACTOR,
+            align::REPEAT_FACTOR
         ));
     }
     if q.truncated || c.truncated {

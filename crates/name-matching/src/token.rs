@@ -178,4 +178,36 @@ impl Token {
     pub fn legal_form(&self) -> Option<&'static str> {
         self.canonical
     }
+
+    /// True when the two tokens compare identically with any other token: every field the
+    /// match reasons read is equal (all but `original` and `weight`). The screening index
+    /// uses it to give list tokens shared ids, so that a query compares each distinct list
+    /// token once ([`crate::memo::PairMemo`]). Any field a reason starts reading must be
+    /// compared here (and hashed in [`Token::hash_comparable`]).
+    pub fn same_comparison(&self, other: &Token) -> bool {
+        self.text == other.text
+            && self.script == other.script
+            && self.kind == other.kind
+            && self.form == other.form
+            && self.skeleton == other.skeleton
+            && self.coarse == other.coarse
+            && self.coarse_alt == other.coarse_alt
+            && self.mask == other.mask
+            && self.metaphone == other.metaphone
+            && self.groups == other.groups
+            && self.canonical == other.canonical
+            && self.mass[0].to_bits() == other.mass[0].to_bits()
+            && self.mass[1].to_bits() == other.mass[1].to_bits()
+    }
+
+    /// Hashes what [`Token::same_comparison`] compares (a subset is enough: equal tokens
+    /// must hash equally, a collision only costs a comparison).
+    pub fn hash_comparable<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        self.text.hash(h);
+        self.script.hash(h);
+        self.kind.hash(h);
+        self.form.hash(h);
+        self.canonical.hash(h);
+    }
 }

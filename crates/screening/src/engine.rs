@@ -1,6 +1,6 @@
 //! The screener: builds the index over all loaded names and answers queries.
 
-use name_matching::{Comparison, NameType, Prepared, TokenKind};
+use name_matching::{Comparison, NameType, PairMemo, Prepared, TokenKind};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::sync::Mutex;
@@ -45,8 +45,23 @@ pub struct Screener {
     form_ntok: Vec<u8>,
     postings: Postings,
     rarity: Rarity,
-    /// Retrieval working memory, reused across queries (one taken per query in flight).
-    scratch: Mutex<Vec<Scratch>>,
+    /// Comparison ids of the tokens of each form's representative name:
+    /// `form_tokens[f.tokens..f.tokens + rep.tokens().len()]`. Tokens that compare
+    /// identically ([`name_matching::Token::same_comparison`]) share an id, so a query
+    /// compares each distinct list token once ([`PairMemo`]).
+    form_tokens: Vec<u32>,
+    /// Number of distinct token ids in `form_tokens`.
+    token_ids: usize,
+    /// Per-query working memory, reused across queries (one taken per query in flight).
+    scratch: Mutex<Vec<Work>>,
+}
+
+/// Per-query working memory: the retrieval accumulator and the token-pair memo (reset for
+/// each name type the query is prepared as: candidates are scored one type at a time).
+#[derive(Debug, Default)]
+struct Work {
+    retrieval: Scratch,
+    memo: PairMemo,
 }
 
 /// The query prepared for each name type it is compared as, prepared on first use (a query
@@ -129,6 +144,8 @@ struct NameForm {
     rep: u32,
     first: u32,
     len: u32,
+    /// Offset of the representative's token ids in `Screener::form_tokens`.
+    tokens: u32,
     schema: Schema,
 }
 
@@ -350,6 +367,12 @@ impl Screener {
         let mut form_names = Vec::with_capacity(names.len());
         let mut form_ntok = Vec::with_capacity(members.len());
         let mut postings = PostingsBuilder::default();
+        // distinct comparable tokens: hash -> (id, name, token index) of the first token with
+        // that id
+        type Seen = SmallVec<[(u32, u32, u32); 1]>;
+        let mut token_of: FxHashMap<u64, Seen> = FxHashMap::default();
+        let mut form_tokens: Vec<u32> = Vec::new();
+        let mut token_ids = 0u32;
         for (f, m) in members.iter().enumerate() {
             let rep = m[0];
             let n = &names[rep as usize];
@@ -357,8 +380,28 @@ impl Screener {
                 rep,
                 first: form_names.len() as u32,
                 len: m.len() as u32,
+                tokens: form_tokens.len() as u32,
                 schema: n.schema,
             });
+            for (ti, t) in n.prepared.tokens().iter().enumerate() {
+                use std::hash::Hasher;
+                let mut h = rustc_hash::FxHasher::default();
+                t.hash_comparable(&mut h);
+                let same = token_of.entry(h.finish()).or_default();
+                let found = same.iter().find(|&&(_, nm, k)| {
+                    names[nm as usize].prepared.tokens()[k as usize].same_comparison(t)
+                });
+                let id = match found {
+                    Some(&(id, _, _)) => id,
+                    None => {
+                        let id = token_ids;
+                        token_ids += 1;
+                        same.push((id, rep, ti as u32));
+                        id
+                    }
+                };
+                form_tokens.push(id);
+            }
             form_names.extend_from_slice(m);
             let keyed = n
                 .prepared
@@ -369,7 +412,8 @@ impl Screener {
             form_ntok.push(keyed.min(usize::from(u8::MAX)) as u8);
             postings.add(f as u32, &n.prepared);
         }
-        let postings = postings.finish();
+        let postings = postings.finish(forms.len());
+        drop(token_of);
         Screener {
             config,
             lists: infos,
@@ -381,6 +425,8 @@ impl Screener {
             form_ntok,
             postings,
             rarity,
+            form_tokens,
+            token_ids: token_ids as usize,
             scratch: Mutex::new(Vec::new()),
         }
     }
@@ -391,8 +437,26 @@ impl Screener {
     pub fn screen(&self, query: &Query) -> Result<Vec<Hit>, ScreenError> {
         let req = self.request(query)?;
         let mut preps = QueryPreps::new(req.name, req.types);
-        let cands = self.retrieve(query, &mut preps, self.config.candidate_budget, true)?;
-        Ok(self.score_candidates(&req, &mut preps, &cands.ids))
+        let mut work = self
+            .scratch
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        let cands = self.retrieve(
+            query,
+            &mut preps,
+            self.config.candidate_budget,
+            true,
+            &mut work.retrieval,
+        );
+        let hits = cands.map(|c| self.score_candidates(&req, &mut preps, &c.ids, &mut work.memo));
+        if let Ok(mut v) = self.scratch.lock()
+            && v.len() < 256
+        {
+            v.push(work);
+        }
+        hits
     }
 
     /// Validates a query and parses its qualifiers.
@@ -459,6 +523,7 @@ impl Screener {
         preps: &mut QueryPreps<'_>,
         budget: usize,
         filter: bool,
+        scratch: &mut Scratch,
     ) -> Result<Retrieved, ScreenError> {
         let types = preps.types;
         let first = types.first().copied().unwrap_or(NameType::Person);
@@ -482,12 +547,6 @@ impl Screener {
         };
         let total_w: f32 = retrieval.tokens().iter().map(|t| t.weight() as f32).sum();
         let min_score = total_w * self.config.min_retrieval_share as f32;
-        let mut scratch = self
-            .scratch
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
-            .unwrap_or_default();
         let ids = self.postings.candidates(
             retrieval,
             budget,
@@ -495,18 +554,13 @@ impl Screener {
             &self.form_ntok,
             self.config.retrieval_extra_token_penalty as f32,
             self.config.typo_min_weight as f32,
-            &mut scratch,
+            scratch,
             |id| {
                 query
                     .schema
                     .is_none_or(|s| self.forms.get(id as usize).map(|f| f.schema) == Some(s))
             },
         );
-        if let Ok(mut v) = self.scratch.lock()
-            && v.len() < 256
-        {
-            v.push(scratch);
-        }
         Ok(Retrieved {
             ids,
             min_score: f64::from(min_score),
@@ -520,18 +574,40 @@ impl Screener {
         req: &Request<'_>,
         preps: &mut QueryPreps<'_>,
         cands: &[(u32, f32, f32)],
+        memo: &mut PairMemo,
     ) -> Vec<Hit> {
-        // Score each candidate form once; best name per entity.
+        // Score each candidate form once; best name per entity. Candidates are scored one
+        // name type at a time so that one token-pair memo serves each query preparation in
+        // turn (the order of scoring does not change the result: `best` is sorted below).
         let mut best: Vec<(u32, f64, f64, u32)> = Vec::with_capacity(2 * cands.len()); // (entity, score, raw, name id)
-        for &(fid, _, _) in cands {
+        let mut by_type: SmallVec<[(NameType, u32); 64]> = cands
+            .iter()
+            .filter_map(|&(fid, _, _)| {
+                let f = self.forms.get(fid as usize)?;
+                Some((name_type(f.schema), fid))
+            })
+            .collect();
+        // stable: within a type, retrieval order
+        by_type.sort_by_key(|&(ty, _)| ty as u8);
+        let mut memo_for: Option<NameType> = None;
+        for &(ty, fid) in &by_type {
             let Some(f) = self.forms.get(fid as usize) else {
                 continue;
             };
             let rep = &self.names[f.rep as usize];
-            let Some(q) = preps.get(name_type(rep.schema), &self.rarity) else {
+            let Some(q) = preps.get(ty, &self.rarity) else {
                 continue;
             };
-            let raw = name_matching::score(q, &rep.prepared);
+            if memo_for != Some(ty) {
+                memo.reset(q, self.token_ids);
+                memo_for = Some(ty);
+            }
+            let a = f.tokens as usize;
+            let ids = self
+                .form_tokens
+                .get(a..a + rep.prepared.tokens().len())
+                .unwrap_or(&[]);
+            let raw = name_matching::score_memo(q, &rep.prepared, ids, memo);
             let (a, b) = (f.first as usize, (f.first + f.len) as usize);
             for &id in &self.form_names[a..b] {
                 let n = &self.names[id as usize];
@@ -694,7 +770,8 @@ impl Screener {
     pub fn diagnose(&self, query: &Query, entity_ids: &[String]) -> Result<Diagnosis, ScreenError> {
         let req = self.request(query)?;
         let mut preps = QueryPreps::new(req.name, req.types);
-        let all = self.retrieve(query, &mut preps, usize::MAX, false)?;
+        let mut scratch = Scratch::default();
+        let all = self.retrieve(query, &mut preps, usize::MAX, false, &mut scratch)?;
         let budget = self.config.candidate_budget;
         // forms that would be scored: above the minimum retrieval score, within the budget
         let scored: Vec<u32> = all

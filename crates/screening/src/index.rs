@@ -21,7 +21,9 @@
 //! rows), which halves the memory of a `HashMap<String, Vec<u32>>` and keeps lookups to one
 //! hash probe. Per query, scores are accumulated in a dense per-name array stamped with a
 //! query generation ([`Scratch`]), reused across queries, so walking a posting list costs a
-//! few instructions per name instead of a hash-map probe and no allocation.
+//! few instructions per name instead of a hash-map probe and no allocation. Long posting
+//! lists (which only boost existing candidates) also get a bit set over all names, so a boost
+//! tests one bit per candidate; the best `budget` candidates are kept by a bounded heap.
 
 use name_matching::{IndexKey, KeyKind, Prepared, TokenKind};
 use rustc_hash::FxHashMap;
@@ -119,20 +121,41 @@ impl PostingsBuilder {
         self.buf = buf;
     }
 
-    /// Freezes the index into its flat layout.
-    pub fn finish(self) -> Postings {
+    /// Freezes the index into its flat layout; `names` is the number of list names (ids
+    /// are below it).
+    pub fn finish(self, names: usize) -> Postings {
         let total: usize = self.lists.iter().map(Vec::len).sum();
         let mut offsets = Vec::with_capacity(self.lists.len() + 1);
         let mut ids = Vec::with_capacity(total);
+        let words = names.div_ceil(64);
+        let mut long_bits = Vec::new();
+        let mut long_of = vec![u32::MAX; self.lists.len()];
         offsets.push(0u32);
-        for l in self.lists {
+        for (k, l) in self.lists.into_iter().enumerate() {
+            if l.len() > LONG_POSTING {
+                long_of[k] = (long_bits.len() / words.max(1)) as u32;
+                let at = long_bits.len();
+                long_bits.resize(at + words, 0u64);
+                for &id in &l {
+                    if let Some(w) = long_bits.get_mut(at + id as usize / 64) {
+                        *w |= 1 << (id % 64);
+                    }
+                }
+            }
             // each list is freed once copied, so peak memory stays near one copy
             ids.extend_from_slice(&l);
             offsets.push(ids.len() as u32);
         }
         let mut keys = self.keys;
         keys.shrink_to_fit();
-        Postings { keys, offsets, ids }
+        Postings {
+            keys,
+            offsets,
+            ids,
+            words,
+            long_of,
+            long_bits,
+        }
     }
 }
 
@@ -143,6 +166,14 @@ pub(crate) struct Postings {
     /// `ids[offsets[k]..offsets[k + 1]]` is the posting list of key `k`.
     offsets: Vec<u32>,
     ids: Vec<u32>,
+    /// Words of one bit set over all list names.
+    words: usize,
+    /// Per key: index of its bit set in `long_bits` (`u32::MAX` for none). Posting lists
+    /// longer than [`LONG_POSTING`] only boost existing candidates; testing a bit per
+    /// candidate is far cheaper than walking or binary-searching thousands of ids.
+    long_of: Vec<u32>,
+    /// Bit sets of the long posting lists, `words` u64s each (about 1 MB in all).
+    long_bits: Vec<u64>,
 }
 
 /// Accumulator slot of one list name (form) in [`Scratch`]; one cache line holds four.
@@ -204,8 +235,41 @@ impl Scratch {
     }
 }
 
-/// One posting list a query token looks up, with the strength of the key.
-type Lookup<'a> = (u16, &'a [u32], f32);
+/// A retrieved name in the top-`budget` heap of [`Postings::candidates`], ordered worst last:
+/// `a > b` when `a` ranks lower (or equal with a larger id), so the heap's top is the worst.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    id: u32,
+    rank: f32,
+    score: f32,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .rank
+            .total_cmp(&self.rank)
+            .then(self.id.cmp(&other.id))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// One posting list a query token looks up, with the strength of the key and the list's bit
+/// set if it is long.
+type Lookup<'a> = (u16, &'a [u32], f32, Option<&'a [u64]>);
 
 impl Postings {
     pub fn len(&self) -> usize {
@@ -216,17 +280,30 @@ impl Postings {
         self.ids.len()
     }
 
-    fn get(&self, key: &str) -> &[u32] {
-        match self.keys.get(key) {
-            Some(&k) => {
-                let k = k as usize;
-                match (self.offsets.get(k), self.offsets.get(k + 1)) {
-                    (Some(&a), Some(&b)) => self.ids.get(a as usize..b as usize).unwrap_or(&[]),
-                    _ => &[],
-                }
+    /// The posting list of `key` and, for a long one, its bit set.
+    fn get_with_bits(&self, key: &str) -> (&[u32], Option<&[u64]>) {
+        let Some(&k) = self.keys.get(key) else {
+            return (&[], None);
+        };
+        let k = k as usize;
+        let ids = match (self.offsets.get(k), self.offsets.get(k + 1)) {
+            (Some(&a), Some(&b)) => self.ids.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        };
+        let bits = match self.long_of.get(k) {
+            Some(&b) if b != u32::MAX => {
+                let at = b as usize * self.words;
+                self.long_bits.get(at..at + self.words)
             }
-            None => &[],
-        }
+            _ => None,
+        };
+        (ids, bits)
+    }
+
+    /// A lookup of `key` for query token `t`.
+    fn lookup(&self, t: u16, key: &str, strength: f32) -> Lookup<'_> {
+        let (ids, bits) = self.get_with_bits(key);
+        (t, ids, strength, bits)
     }
 
     /// The lookups of one query key: the key itself and, for a coarse key, its typo forms
@@ -239,7 +316,7 @@ impl Postings {
         out: &mut Vec<Lookup<'a>>,
     ) {
         let t = k.token as u16;
-        out.push((t, self.get(&k.key), key_strength(k)));
+        out.push(self.lookup(t, &k.key, key_strength(k)));
         if typos
             && k.kind == KeyKind::Coarse
             && let Some(c) = k.key.strip_prefix("c:")
@@ -248,15 +325,15 @@ impl Postings {
             buf.clear();
             buf.push_str("d:");
             buf.push_str(c);
-            out.push((t, self.get(buf), TYPO_STRENGTH));
+            out.push(self.lookup(t, buf, TYPO_STRENGTH));
             for i in 0..deletion_count(c) {
                 deletion_into(buf, c, i);
                 // we have one class more than the list token
                 buf.replace_range(..2, "c:");
-                out.push((t, self.get(buf), TYPO_STRENGTH));
+                out.push(self.lookup(t, buf, TYPO_STRENGTH));
                 // one class substituted
                 buf.replace_range(..2, "d:");
-                out.push((t, self.get(buf), TYPO_STRENGTH));
+                out.push(self.lookup(t, buf, TYPO_STRENGTH));
             }
         }
     }
@@ -294,7 +371,7 @@ impl Postings {
                 buf.clear();
                 buf.push_str("x:");
                 buf.push_str(t.text());
-                looks.push((i as u16, self.get(&buf), EXACT_STRENGTH));
+                looks.push(self.lookup(i as u16, &buf, EXACT_STRENGTH));
             }
         }
         for k in &q.index_keys() {
@@ -304,22 +381,34 @@ impl Postings {
             }
         }
         scratch.key = buf;
-        looks.retain(|(_, p, _)| !p.is_empty());
+        looks.retain(|(_, p, _, _)| !p.is_empty());
         // Most selective token first; within a token, shortest list first.
         let mut shortest: SmallVec<[usize; 16]> = SmallVec::from_elem(usize::MAX, nq);
-        for (t, p, _) in &looks {
+        for (t, p, _, _) in &looks {
             let s = &mut shortest[*t as usize];
             *s = (*s).min(p.len());
         }
-        looks.sort_by_key(|(t, p, _)| (shortest[*t as usize], *t, p.len()));
+        looks.sort_by_key(|(t, p, _, _)| (shortest[*t as usize], *t, p.len()));
 
         scratch.reset(names);
         let generation = scratch.generation;
         let Scratch { slots, touched, .. } = scratch;
-        for &(t, plist, strength) in &looks {
+        for &(t, plist, strength, bits) in &looks {
             let w = q.tokens()[t as usize].weight() as f32;
             let add = w * strength;
             let grow = plist.len() <= LONG_POSTING || touched.is_empty();
+            if !grow && let Some(bits) = bits {
+                // Boost only: test each candidate's bit (crediting the same names as a walk).
+                for &id in touched.iter() {
+                    let i = id as usize;
+                    if bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+                        && let Some(slot) = slots.get_mut(i)
+                    {
+                        Scratch::credit(slot, t, add);
+                    }
+                }
+                continue;
+            }
             if !grow && plist.len() > 16 * touched.len() {
                 // Boost only, and the list is much longer than the candidate set: probe
                 // the (sorted) posting list per candidate instead of walking it.
@@ -350,24 +439,37 @@ impl Postings {
                 }
             }
         }
-        let mut out: Vec<(u32, f32, f32)> = touched
-            .iter()
-            .filter_map(|&id| {
-                let slot = slots.get(id as usize)?;
-                let s = slot.score;
-                if s < min_score {
-                    return None;
-                }
-                let extra = ntok
-                    .get(id as usize)
-                    .map_or(0, |n| n.saturating_sub(slot.count));
-                Some((id, s - extra_penalty * f32::from(extra), s))
-            })
-            .collect();
-        if out.len() > budget {
-            out.select_nth_unstable_by(budget, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            out.truncate(budget);
+        // Best `budget` by (rank desc, id asc). A bounded max-heap of the worst kept so far
+        // (hand-written order on f32 ranks): most names are rejected by one comparison with
+        // its top, which costs a fraction of selecting over every touched name.
+        let mut heap: std::collections::BinaryHeap<Ranked> =
+            std::collections::BinaryHeap::with_capacity(budget.min(touched.len()) + 1);
+        for &id in touched.iter() {
+            let Some(slot) = slots.get(id as usize) else {
+                continue;
+            };
+            let s = slot.score;
+            if s < min_score {
+                continue;
+            }
+            let extra = ntok
+                .get(id as usize)
+                .map_or(0, |n| n.saturating_sub(slot.count));
+            let c = Ranked {
+                id,
+                rank: s - extra_penalty * f32::from(extra),
+                score: s,
+            };
+            if heap.len() < budget {
+                heap.push(c);
+            } else if let Some(mut worst) = heap.peek_mut()
+                && c < *worst
+            {
+                *worst = c;
+            }
         }
+        let mut out: Vec<(u32, f32, f32)> =
+            heap.into_iter().map(|c| (c.id, c.rank, c.score)).collect();
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
     }

@@ -18,8 +18,10 @@
 //!    common (tokens such as "mohammed", "al", "company") never create candidates on their
 //!    own. No full scan per query.
 //! 3. Each candidate form is scored against the query by the matcher's cheap `score` (no
-//!    explanation); token rarity (IDF over all list names) is passed in so common tokens
-//!    weigh little. Explanations are built only for the hits returned.
+//!    explanation), through a per-query memo of token-pair comparisons (`score_memo`: list
+//!    tokens carry ids given at build, so a token shared by many candidates is compared with
+//!    each query token once); token rarity (IDF over all list names) is passed in so common
+//!    tokens weigh little. Explanations are built only for the hits returned.
 //! 4. Per entity, the best name wins; its score is adjusted for name quality (weak aliases)
 //!    and qualifiers (birth date, country, document number).
 //! 5. Hits with score ≥ `cutoff` are returned, best first; `match` = score ≥ threshold.

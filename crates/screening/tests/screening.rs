@@ -369,6 +369,44 @@ fn explanation_of_weak_alias_snapshot() {
     insta::assert_json_snapshot!("weak_alias", h.explanation);
 }
 
+#[test]
+fn answers_do_not_depend_on_earlier_queries_or_on_batching() {
+    // Each query reuses pooled working memory (retrieval accumulator, token-pair memo) left
+    // by earlier queries; answers must be the same in any order, alone or in a batch.
+    let s = screener();
+    let queries: Vec<Query> = [
+        "Abu Bakr al-Baghdadi",
+        "BAGHDADI, Abu Bakr",
+        "أبو بكر البغدادي",
+        "Ibrahim Awwad Ibrahim al-Badri",
+        "Abu Du'a",
+        "Al Nur Trading Company",
+        "Mohammed Abu Bakr",
+    ]
+    .iter()
+    .map(|n| Query::name(*n))
+    .collect();
+    let fresh: Vec<Vec<screening::Hit>> = queries
+        .iter()
+        .map(|q| screener().screen(q).expect("query is valid"))
+        .collect();
+    assert!(fresh.iter().any(|h| !h.is_empty()));
+    for round in 0..2 {
+        for (q, f) in queries.iter().zip(&fresh).rev() {
+            assert_eq!(
+                &s.screen(q).expect("query is valid"),
+                f,
+                "round {round}: {}",
+                q.name
+            );
+        }
+    }
+    let batch = s.screen_many(&queries);
+    for ((q, b), f) in queries.iter().zip(&batch).zip(&fresh) {
+        assert_eq!(b.as_ref().expect("query is valid"), f, "batch: {}", q.name);
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

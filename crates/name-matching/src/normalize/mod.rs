@@ -4,7 +4,8 @@
 //! 1. `unicode`: NFKC; remove bidi, zero-width and other format marks, tatweel and harakat;
 //!    apostrophes and ʿ ʾ ‘ ’ are deleted inside words (`Sa'id` → `said`), every other
 //!    punctuation mark separates tokens; Arabic-Indic digits become ASCII digits.
-//! 2. tokenise on separators and on script changes (`Aliعلي` → `Ali`, `علي`).
+//! 2. Latin look-alike letters inside Cyrillic words become Cyrillic (`Вiкторiвна`), then
+//!    tokenise on separators and on script changes (`Aliعلي` → `Ali`, `علي`).
 //! 3. per token: `latin::fold` (case, diacritics, Turkish ı/İ, ş→sh, ç→ch, ğ→gh),
 //!    `arabic::normalise` (alef forms, ta marbuta, alef maqsura, Persian/Urdu letters), or
 //!    `cyrillic::transliterate` / `greek::transliterate` into folded Latin.
@@ -98,6 +99,7 @@ fn kind(c: char) -> CharKind {
 /// Normalises and tokenises a name. Returns the tokens and whether the input was cut.
 pub(crate) fn tokenize(input: &str) -> (Vec<RawToken>, bool) {
     let (clean, truncated) = unicode::clean(input);
+    let clean = unicode::unify_lookalikes(&clean);
     let mut tokens: Vec<RawToken> = Vec::new();
     let mut cur = String::new();
     let mut cur_script: Option<Script> = None;

@@ -86,8 +86,82 @@ pub(crate) fn clean(input: &str) -> (String, bool) {
     (out, truncated)
 }
 
+/// Latin letters that look like a Cyrillic letter, with that letter.
+const LATIN_LOOKALIKES: &[(char, char)] = &[
+    ('a', 'а'),
+    ('e', 'е'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('c', 'с'),
+    ('y', 'у'),
+    ('x', 'х'),
+    ('i', 'і'),
+    ('A', 'А'),
+    ('B', 'В'),
+    ('E', 'Е'),
+    ('K', 'К'),
+    ('M', 'М'),
+    ('H', 'Н'),
+    ('O', 'О'),
+    ('P', 'Р'),
+    ('C', 'С'),
+    ('T', 'Т'),
+    ('X', 'Х'),
+    ('I', 'І'),
+];
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c as u32, 0x0400..=0x052F)
+}
+
+/// What it finds: Latin letters that look like Cyrillic ones (`i`, `a`, `e`, `o`, `p`, `c`,
+/// `B`, `H`, ...) inside a word otherwise written in Cyrillic (`Вiкторiвна` typed with a Latin
+/// `i`, as Ukrainian keyboards and OCR often produce).
+/// Why it matters: the tokeniser splits words at script changes, so one mixed word becomes
+/// three meaningless tokens and the name no longer matches.
+/// Example: `Вiкторiвна` → `Вікторівна`.
+/// Parameters: a word is rewritten only when it holds at least one Cyrillic letter and every
+/// Latin letter in it has a Cyrillic look-alike; other words are left as they are.
+pub(crate) fn unify_lookalikes(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_cyrillic) || !s.chars().any(|c| c.is_ascii_alphabetic()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (k, word) in s.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        let mixed = word.chars().any(is_cyrillic)
+            && word.chars().any(|c| c.is_ascii_alphabetic())
+            && word
+                .chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .all(|c| LATIN_LOOKALIKES.iter().any(|(l, _)| *l == c));
+        if mixed {
+            out.extend(word.chars().map(|c| {
+                LATIN_LOOKALIKES
+                    .iter()
+                    .find(|(l, _)| *l == c)
+                    .map_or(c, |(_, cy)| *cy)
+            }));
+        } else {
+            out.push_str(word);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn latin_lookalikes_inside_a_cyrillic_word_become_cyrillic() {
+        assert_eq!(unify_lookalikes("Тетяна Вiкторiвна"), "Тетяна Вікторівна");
+        // whole Latin words and words with other Latin letters stay
+        assert_eq!(unify_lookalikes("Ivan Иванов"), "Ivan Иванов");
+        assert_eq!(unify_lookalikes("Иванzov"), "Иванzov");
+        assert_eq!(unify_lookalikes("Ivan Ivanov"), "Ivan Ivanov");
+    }
+
     use super::*;
 
     #[test]

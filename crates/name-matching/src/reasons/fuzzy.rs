@@ -37,6 +37,32 @@ pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
     ok.then_some((sim * 0.97, MatchHow::Fuzzy))
 }
 
+/// Fuzzy match of two `abd`/`abu` compounds whose second parts (`a`, `b`: their sound-class
+/// forms) are too short to compare on their own after a typo (`Abdulader` / `Abdulqader`):
+/// accepted only when one second part's consonant skeleton is the other's with one
+/// consonant dropped (inside the whole word, since the compound prefix precedes it) and the
+/// whole forms reach [`MIN_DROPPED_LETTER`]; the shared prefix cannot make two different
+/// compounds similar, since any other difference refuses the pair.
+pub(crate) fn compound_typo(q: &Token, c: &Token, a: &[u8], b: &[u8]) -> Option<(f32, MatchHow)> {
+    use crate::phonetic::skeleton;
+    if q.script != c.script {
+        return None;
+    }
+    let (sa, sb) = (skeleton(a), skeleton(b));
+    let (short, long) = if sa.len() < sb.len() {
+        (&sa, &sb)
+    } else {
+        (&sb, &sa)
+    };
+    // the last consonant of the name may not be the dropped one (`Abdulkari` / `Abdulkarim`)
+    if short.len() < 2 || skeleton_drop_at(short, long).is_none_or(|k| k + 1 == long.len()) {
+        return None;
+    }
+    let w = super::writing(q);
+    let sim = crate::distance::similarity(&q.form, w, &c.form, super::writing(c));
+    (sim >= MIN_DROPPED_LETTER).then_some((sim * 0.97, MatchHow::Fuzzy))
+}
+
 /// True when one token's consonant skeleton is the other's with one consonant removed, and
 /// that consonant is inside the word (not its first or last letter).
 fn inner_consonant_dropped(q: &Token, c: &Token) -> bool {
@@ -117,6 +143,21 @@ mod tests {
         );
         assert_eq!(skeleton_drop_at(b"mxf", b"mxlf"), Some(2));
         assert_eq!(skeleton_drop_at(b"mxf", b"mxlt"), None);
+    }
+
+    #[test]
+    fn a_consonant_dropped_from_a_compound_second_part_is_fuzzy() {
+        let r = compare_tokens(&tok("Abdulader", Person), &tok("Abdulqader", Person));
+        assert!(matches!(r, Some((_, MatchHow::Fuzzy))), "{r:?}");
+        // two different compounds stay apart
+        assert_eq!(
+            compare_tokens(&tok("Abdulnasir", Person), &tok("Abdulqader", Person)),
+            None
+        );
+        assert_eq!(
+            compare_tokens(&tok("Abdulader", Person), &tok("Abdulkarim", Person)),
+            None
+        );
     }
 
     #[test]

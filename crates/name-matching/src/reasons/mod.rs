@@ -77,6 +77,12 @@ fn compound_rest(t: &Token) -> Option<(u8, &[u8])> {
     (t.form.len() > 4 && t.form[1] == b'b').then(|| (kind, &t.form[3..]))
 }
 
+/// The sound-class form of a compound's second part (`abd-rahman` → `rahman`, `abu-bakr` →
+/// `bakr`), if the token is an `abd`/`abu` compound.
+pub(crate) fn compound_second(t: &Token) -> Option<&[u8]> {
+    compound_rest(t).map(|(_, r)| r)
+}
+
 /// No reason accepts a similarity below this (the DP stops early under it).
 const MIN_ANY: f32 = 0.7;
 
@@ -138,7 +144,16 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     // a known romanisation needs no spelling evidence (`ازهر` / `Azhar`, where the Latin
     // `zh` reads as one sound), so the dictionary goes before the spelling pre-filter
     if transliteration::known_variants(q, c) {
-        return Some((transliteration::KNOWN, MatchHow::Transliteration));
+        // same sound classes in one writing system (`Sergei` / `Сергей`): as good as exact
+        let s = if q.form == c.form && writing(q) == writing(c) {
+            1.0
+        } else {
+            transliteration::KNOWN
+        };
+        return Some((s, MatchHow::Transliteration));
+    }
+    if let Some(r) = transliteration::syllable_ch_j(q, c) {
+        return Some(r);
     }
     if !plausible(q, c) {
         return None;
@@ -150,6 +165,7 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     {
         return None;
     }
+    let mut rests = None;
     let sim = if q.form == c.form {
         1.0
     } else if let (Some((ka, a)), Some((kb, b))) = (compound_rest(q), compound_rest(c))
@@ -158,7 +174,13 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         // `Abd al-Manan` vs `Abd al-Muthana`: the shared `abd`/`abu` says nothing, compare
         // what follows it
         let norm = distance::mass(a, wq, wc).max(distance::mass(b, wc, wq));
-        distance::similarity_at_least_norm(a, wq, b, wc, MIN_ANY, norm)?
+        rests = Some((a, b));
+        match distance::similarity_at_least_norm(a, wq, b, wc, MIN_ANY, norm) {
+            Some(s) => s,
+            // a typo that drops a consonant of the second part (`Abdulader` /
+            // `Abdulqader`) is still a typo of the whole compound
+            None => return fuzzy::compound_typo(q, c, a, b),
+        }
     } else {
         let norm = q.mass[wc as usize].max(c.mass[wq as usize]);
         match distance::similarity_at_least_norm(&q.form, wq, &c.form, wc, MIN_ANY, norm) {
@@ -172,7 +194,7 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     if let Some(r) = phonetic::check(q, c, sim) {
         return Some(r);
     }
-    fuzzy::check(q, c, sim)
+    fuzzy::check(q, c, sim).or_else(|| rests.and_then(|(a, b)| fuzzy::compound_typo(q, c, a, b)))
 }
 
 /// Helpers for the reason tests: one prepared token.

@@ -72,6 +72,47 @@ pub(crate) fn ta_marbuta_construct(q: &Token, c: &Token) -> Option<(f32, MatchHo
     Some((sim.min(CROSS_SCRIPT_CAP), MatchHow::Transliteration))
 }
 
+/// Longest token (letters) read as one East Asian syllable by [`syllable_ch_j`].
+pub const SYLLABLE_MAX_LEN: usize = 5;
+/// Score of a `ch` / `j` syllable pair.
+pub const SYLLABLE_CH_J: f32 = 0.9;
+
+/// What it finds: one short syllable written with `ch` in one romanisation and `j` in another,
+/// the rest identical (`Che` / `Je`, `Cha` / `Ja`, `Chol` / `Jol`, `Chang` / `Jang`).
+/// Why it matters: McCune–Reischauer (DPRK entries, older lists) writes the plain Korean
+/// affricate `ch`, Revised Romanisation writes `j`; Wade–Giles `ch` is pinyin `zh`/`j`. The
+/// two spellings share no consonant class, so the spelling pre-filter would drop the pair.
+/// Example: `Che Son RI` / `RI JE-SON`: `Che` = `JE`.
+/// Parameters: Latin-written name tokens of at most [`SYLLABLE_MAX_LEN`] letters whose
+/// remainder after `ch`/`j` is the same and starts with a vowel; scores [`SYLLABLE_CH_J`].
+pub(crate) fn syllable_ch_j(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
+    use crate::normalize::Script;
+    if q.script != Script::Latin || c.script != Script::Latin {
+        return None;
+    }
+    let (a, b) = (q.text.as_bytes(), c.text.as_bytes());
+    if a.len() > SYLLABLE_MAX_LEN || b.len() > SYLLABLE_MAX_LEN {
+        return None;
+    }
+    let rest = |x: &'_ [u8]| -> Option<(bool, usize)> {
+        if x.starts_with(b"ch") {
+            Some((true, 2))
+        } else if x.first() == Some(&b'j') {
+            Some((false, 1))
+        } else {
+            None
+        }
+    };
+    let ((ca, ka), (cb, kb)) = (rest(a)?, rest(b)?);
+    let (ra, rb) = (&a[ka..], &b[kb..]);
+    (ca != cb
+        && ra == rb
+        && ra
+            .first()
+            .is_some_and(|&v| matches!(v, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')))
+    .then_some((SYLLABLE_CH_J, MatchHow::Transliteration))
+}
+
 /// Known or rule-based transliteration.
 pub(crate) fn check(q: &Token, c: &Token, sim: f32) -> Option<(f32, MatchHow)> {
     if known_variants(q, c) {
@@ -152,6 +193,28 @@ mod tests {
         assert!(s >= 0.8, "{s}");
         // but not any Latin word with a t more
         assert_eq!(how("عصبة", "Asbit"), None);
+    }
+
+    #[test]
+    fn korean_ch_and_j_syllables_are_transliterations() {
+        for (a, b) in [
+            ("Che", "JE"),
+            ("Cha", "Ja"),
+            ("Chol", "Jol"),
+            ("Chang", "Jang"),
+        ] {
+            assert_eq!(
+                how(a, b),
+                Some((super::SYLLABLE_CH_J, MatchHow::Transliteration)),
+                "{a} {b}"
+            );
+        }
+        // not for longer words, nor when the rest differs
+        assert_eq!(
+            super::syllable_ch_j(&tok("Charles", Person), &tok("Jarles", Person)),
+            None
+        );
+        assert_eq!(how("Chan", "Jon"), None);
     }
 
     #[test]

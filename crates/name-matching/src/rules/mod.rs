@@ -7,7 +7,9 @@
 //! 4. `particles` (persons): patronymic links `bin`, `ibn`, `ben`, `bint`, `ould`, `بن`.
 //! 5. `compounds`: theophoric and kunya compounds are fused into one token (`Abd al-Rahman`,
 //!    `Abdurrahman` and `عبد الرحمن` → one token; `Abu Bakr` → `abubakr`).
-//! 6. vessels only: type prefixes (`M/V`, `MV`, `M/T`, `SS`) are set aside.
+//! 6. `slavic` (persons, first): East Slavic names in Swedish, Finnish,
+//!    Czech or Polish spelling are rewritten the English way (`Jurjevitj` → `yuryevich`).
+//! 7. vessels only: type prefixes (`M/V`, `MV`, `M/T`, `SS`) are set aside.
 //!
 //! Everything set aside is kept in [`crate::Prepared::removed`] for the explanation.
 
@@ -16,6 +18,7 @@ pub(crate) mod compounds;
 pub(crate) mod honorifics;
 pub(crate) mod legal_forms;
 pub(crate) mod particles;
+pub(crate) mod slavic;
 
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +102,7 @@ pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Remov
             compounds::apply(&mut w);
         }
         NameType::Person => {
+            slavic::apply(&mut w);
             honorifics::apply(&mut w, removed);
             articles::apply(&mut w, removed, true);
             particles::apply(&mut w, removed);

@@ -1,0 +1,156 @@
+//! East Slavic names in Scandinavian, Finnish, Czech, Polish and German spellings.
+//!
+//! What it finds: a person's name written with the Central/Northern European conventions for
+//! Russian, Ukrainian and Belarusian names, where `j` is the glide `y` and consonant clusters
+//! spell single sounds: `tj` (Swedish) and `tš` (Finnish/Estonian, folded `tsh`) = `ch`,
+//! `sj` = `sh`, `zj` = `zh`, `dj` = `dy` (`Gennadjevitj`), and `Je-`, `Ju-`, `Ja-` = `Ye-`,
+//! `Yu-`, `Ya-`. The
+//! name counts as written that way when one of its Latin tokens shows the convention on its
+//! own (`tj`/`sj`/`zj`/`tsh` with a `j` in the name, or a `j` word ending in `-ij`, `-ej`,
+//! `-itj`, `-ovna`, `-ov(a)`, `-ev(a)`, `-skaja`, `-enko`), or when a token starting with `Je`
+//! or `Ju` stands next to a token with a Slavic family-name or patronymic ending
+//! (`Jelena Děmidova`).
+//! Why it matters: the EU list writes `Vjatjeslav Jurjevitj`, `Irina Kljujeva`, `Vadim
+//! Nikolajevitj MOSJKOVITJ`, `Jelena Děmidova` where the UN, OFAC and UK lists (and most
+//! customer files) write `Vyacheslav Yuryevich`, `Irina Klyueva`, `Vadim Nikolayevich
+//! MOSHKOVICH`, `Elena Demidova`; read letter by letter, `j` is the Arabic-style `j` (ج)
+//! and the names share no retrieval key.
+//! Example: `Vjatjeslav Jurjevitj LOGINOV` → `vyacheslav`, `yuryevich`, `loginov`.
+//! Parameters: none; the rewrite is name-wide (every Latin token of the name), so that a
+//! given name without a marker (`Jelena`) follows its family name. Arabic, Turkish and
+//! English spellings with `j` (Jamal, Majid, Faraj, `Jamshid KARIMOV`) show no marker and are
+//! left alone: a `Ja-` name next to a `-ov` family name is read the Slavic way only when
+//! another token proves the convention.
+
+use super::Work;
+
+/// Endings that mark a Slavic `j` spelling when the token itself contains a `j`.
+const J_ENDS: &[&str] = &[
+    "ij", "ej", "itj", "ovna", "evna", "ov", "ev", "ova", "eva", "skaja", "enko", "itsh",
+];
+
+/// Family-name and patronymic endings of East Slavic names (folded Latin).
+const SLAVIC_ENDS: &[&str] = &[
+    "ova", "eva", "ov", "ev", "ovich", "evich", "ovitj", "evitj", "ovitsh", "evitsh", "ovna",
+    "evna", "skaja", "skaya", "skij", "skiy", "enko",
+];
+
+/// True when the token alone shows the `j` = y convention.
+fn shows_convention(t: &str) -> bool {
+    t.contains('j')
+        && (t.contains("tj")
+            || t.contains("sj")
+            || t.contains("zj")
+            || t.contains("tsh")
+            || J_ENDS.iter().any(|e| t.ends_with(e)))
+}
+
+/// True when a folded token has a Slavic family-name or patronymic ending.
+fn slavic_ending(t: &str) -> bool {
+    t.len() >= 5 && SLAVIC_ENDS.iter().any(|e| t.ends_with(e))
+}
+
+/// Rewrites one folded token into the English-style spelling.
+fn rewrite(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len() + 2);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let n1 = b.get(i + 1).copied().unwrap_or(0);
+        let n2 = b.get(i + 2).copied().unwrap_or(0);
+        match c {
+            b't' if n1 == b'j' => {
+                out.push_str("ch");
+                i += 2;
+            }
+            b't' if n1 == b's' && n2 == b'h' => {
+                out.push_str("ch");
+                i += 3;
+            }
+            b's' if n1 == b'j' => {
+                out.push_str("sh");
+                i += 2;
+            }
+            b'z' if n1 == b'j' => {
+                out.push_str("zh");
+                i += 2;
+            }
+            b'j' => {
+                out.push('y');
+                i += 1;
+            }
+            _ => {
+                out.push(c as char);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Rewrites the Latin tokens of a name written the Central/Northern European way (see the
+/// module docs).
+pub(crate) fn apply(w: &mut [Work]) {
+    let latin = |t: &Work| t.is_name() && t.latin();
+    let proven = w.iter().any(|t| latin(t) && shows_convention(&t.text));
+    let initial_je = w
+        .iter()
+        .any(|t| latin(t) && (t.text.starts_with("je") || t.text.starts_with("ju")))
+        && w.iter().any(|t| latin(t) && slavic_ending(&t.text));
+    if !proven && !initial_je {
+        return;
+    }
+    for t in w.iter_mut() {
+        if latin(t) && t.text.contains('j') {
+            t.text = rewrite(&t.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::tokenize;
+
+    fn run(s: &str) -> Vec<String> {
+        let mut w: Vec<Work> = tokenize(s).0.into_iter().map(Work::from_raw).collect();
+        apply(&mut w);
+        w.into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn swedish_spellings_of_russian_names_become_english_style() {
+        assert_eq!(
+            run("Vjatjeslav Jurjevitj LOGINOV"),
+            vec!["vyacheslav", "yuryevich", "loginov"]
+        );
+        assert_eq!(
+            run("Vadim Nikolajevitj MOSJKOVITJ"),
+            vec!["vadim", "nikolayevich", "moshkovich"]
+        );
+        assert_eq!(run("Irina Kljujeva"), vec!["irina", "klyuyeva"]);
+    }
+
+    #[test]
+    fn finnish_tsh_is_ch() {
+        assert_eq!(
+            run("Vladimir Jurjevitš Zaitsev"),
+            vec!["vladimir", "yuryevich", "zaitsev"]
+        );
+    }
+
+    #[test]
+    fn a_given_name_follows_its_slavic_family_name() {
+        assert_eq!(run("Jelena Děmidova"), vec!["yelena", "demidova"]);
+        assert_eq!(run("Jurij Konovejev"), vec!["yuriy", "konoveyev"]);
+    }
+
+    #[test]
+    fn arabic_and_english_j_names_are_left_alone() {
+        assert_eq!(run("Jamal Majid Faraj"), vec!["jamal", "majid", "faraj"]);
+        assert_eq!(run("Jamshid KARIMOV"), vec!["jamshid", "karimov"]);
+        assert_eq!(run("John Jones"), vec!["john", "jones"]);
+        assert_eq!(run("Djamel Moustafa"), vec!["djamel", "moustafa"]);
+    }
+}
