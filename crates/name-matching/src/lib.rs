@@ -236,6 +236,15 @@ impl Prepared {
                 }
                 TokenKind::Name => {}
             }
+            // a generic word of a name made only of generic words: its translations share
+            // the concept (`شبكة` / `network`), not a spelling
+            if let Some(c) = t.canonical {
+                out.push(IndexKey {
+                    token: i,
+                    kind: KeyKind::Variant,
+                    key: format!("g:{c}"),
+                });
+            }
             if t.coarse.is_empty() {
                 out.push(IndexKey {
                     token: i,

@@ -46,7 +46,9 @@ pub struct Token {
     pub(crate) metaphone: Option<String>,
     /// Variant-dictionary groups this token belongs to (same group = known romanisation).
     pub(crate) groups: SmallVec<[u32; 4]>,
-    /// Legal-form class for [`TokenKind::LegalForm`] tokens (`co`, `ltd`, `trading`, ...).
+    /// Legal-form class for [`TokenKind::LegalForm`] tokens (`co`, `ltd`, `trading`, ...);
+    /// for a name token of an organisation name made only of generic words, its translation
+    /// concept (`network`, `islamic`, see [`crate::reasons::translation`]).
     pub(crate) canonical: Option<&'static str>,
     /// Rarity weight in (0, 1]; set by [`crate::Prepared::apply_weights`].
     pub(crate) weight: f32,

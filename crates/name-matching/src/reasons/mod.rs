@@ -2,7 +2,8 @@
 //!
 //! Each reason lives in its own file with its parameters. `compare_tokens` tries them from
 //! the strongest to the weakest evidence and returns the first that holds:
-//! `exact` → `legal_form` → `initial` → `transliteration` → `phonetic` → `fuzzy`.
+//! `translation` → `legal_form` → `exact` → `initial` → `transliteration` → `phonetic` →
+//! `fuzzy`.
 //! `fused` works on two tokens at once and is run by the aligner.
 
 pub(crate) mod exact;
@@ -11,6 +12,7 @@ pub(crate) mod fuzzy;
 pub(crate) mod initial;
 pub(crate) mod legal_form;
 pub(crate) mod phonetic;
+pub(crate) mod translation;
 pub(crate) mod transliteration;
 
 use serde::{Deserialize, Serialize};
@@ -38,6 +40,9 @@ pub enum MatchHow {
     LegalForm,
     /// One token matched two adjacent tokens written together (`Abdallah` = `Abd Allah`).
     Fused,
+    /// Two generic words of an organisation name that translate one another
+    /// (`شبكة` = `network`, `جماعة` = `groupe`), in a name made only of such words.
+    Translation,
 }
 
 impl MatchHow {
@@ -51,6 +56,7 @@ impl MatchHow {
             MatchHow::Initial => "initial",
             MatchHow::LegalForm => "legal form",
             MatchHow::Fused => "fused",
+            MatchHow::Translation => "translation",
         }
     }
 }
@@ -126,6 +132,9 @@ pub(crate) fn plausible(q: &Token, c: &Token) -> bool {
 
 /// Compares two tokens; `None` when they do not match by any reason.
 pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
+    if let Some(r) = translation::check(q, c) {
+        return Some(r);
+    }
     if q.kind == TokenKind::LegalForm || c.kind == TokenKind::LegalForm {
         return legal_form::check(q, c);
     }

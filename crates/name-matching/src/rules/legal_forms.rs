@@ -196,6 +196,8 @@ const FORMS: &[(&str, &[&str])] = &[
 const STOP: &[&str] = &[
     "the", "of", "for", "and", "und", "et", "y", "e", "de", "du", "des", "la", "le", "les", "del",
     "di", "da", "do", "dos", "das", "و", "في", "لل",
+    // "in", "for", "and" in the other languages lists translate organisation names into
+    "in", "en", "em", "no", "fi", "wa", "wal", "pour", "por", "para", "ve", "fur", "der",
 ];
 
 /// Spelling → class, built once from [`FORMS`] (first class wins for a shared spelling).
@@ -213,6 +215,18 @@ static BY_SPELLING: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, &'st
 /// The legal-form class of a token text, if any.
 pub(crate) fn class_of(text: &str) -> Option<&'static str> {
     BY_SPELLING.get(text).copied()
+}
+
+/// The legal-form class of a token text from the legal-form table alone (no glossary).
+#[cfg(test)]
+pub(crate) fn forms_class(text: &str) -> Option<&'static str> {
+    class_of(text)
+}
+
+/// The legal-form class or, failing that, the translation-glossary concept of a word
+/// (`شبكة` → `network`, see [`crate::reasons::translation`]).
+fn generic_class(t: &Work) -> Option<&'static str> {
+    class_of(&t.text).or_else(|| crate::reasons::translation::concept_of(&t.text, t.script))
 }
 
 /// Tags legal forms, sets stop words aside (see module docs).
@@ -238,10 +252,30 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
             i += 1;
         }
     }
-    // legal forms: only while a real name token remains
+    // the article rule only sees articles before names: `Asbat al-Ansar`,
+    // `Harakat ul-Jihad` lose theirs here, before a generic word
+    let mut i = 0;
+    while i + 1 < w.len() {
+        if w[i].is_name()
+            && w[i].latin()
+            && GENERIC_ARTICLES.contains(&w[i].text.as_str())
+            && w[i + 1].is_name()
+            && w[i + 1].latin()
+            && generic_class(&w[i + 1]).is_some()
+        {
+            let t = w.remove(i);
+            removed.push(Removed {
+                text: t.original,
+                kind: RemovedKind::Article,
+            });
+            continue;
+        }
+        i += 1;
+    }
+    // legal forms and generic words: only while a real name token remains
     let classes: Vec<Option<&'static str>> = w
         .iter()
-        .map(|t| if t.is_name() { class_of(&t.text) } else { None })
+        .map(|t| if t.is_name() { generic_class(t) } else { None })
         .collect();
     let plain = w
         .iter()
@@ -249,6 +283,11 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         .filter(|(t, c)| t.is_name() && c.is_none())
         .count();
     if plain == 0 {
+        // a name made only of generic words ("Libyan Islamic Fighting Group"): they are its
+        // name; glossary words keep their concept so that their translations match them
+        for t in w.iter_mut().filter(|t| t.is_name()) {
+            t.canonical = crate::reasons::translation::concept_of(&t.text, t.script);
+        }
         return;
     }
     for (t, c) in w.iter_mut().zip(classes) {
@@ -258,6 +297,9 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         }
     }
 }
+
+/// Arabic (`al`, `el`) and Urdu/Persian (`ul`) articles written apart from a generic word.
+const GENERIC_ARTICLES: &[&str] = &["al", "el", "ul"];
 
 /// `L.L.C.`, `S.A.R.L.`, `A.Ş.` are tokenised letter by letter: join runs of single letters
 /// into one token when the run is a legal form.
