@@ -15,10 +15,12 @@
 #    last answer arrives, so the server runs flat out. This gives the most requests/s the
 #    machine can serve; the latency it reports is mostly queueing, bounded below by Little's
 #    law (64 connections / requests per second: 64 / 5,000 req/s = 12.8 ms mean).
-#  * fixed rate (oha -q, open loop, --latency-correction): RATE requests/s offered over the
-#    same 64 connections, whatever the server does. This gives the latency a client sees at
-#    that throughput, with coordinated omission corrected (a stalled server is charged for
-#    the requests that should have been sent meanwhile). Skipped if RATE=0.
+#  * fixed rates (oha -q, open loop, --latency-correction): each of RATES requests/s offered
+#    over the same 64 connections, whatever the server does. This gives the latency a client
+#    sees at that throughput, with coordinated omission corrected (a stalled server is charged
+#    for the requests that should have been sent meanwhile). oha needs more CPU per request
+#    than wrk, so a rate near the saturation figure overloads the shared cores and its
+#    latencies explode: read the curve. Skipped if RATES is empty.
 #
 # The server and the load generator share this machine's two cores, so the figures are a
 # lower bound for a dedicated server. Needs wrk (Debian: apt-get install -y wrk; installed
@@ -32,8 +34,8 @@ DURATION="${DURATION:-30s}"
 RELOAD_DURATION="${RELOAD_DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
-RATE="${RATE:-5000}"
-RATE_DURATION="${RATE_DURATION:-30s}"
+RATES="${RATES:-1000 2000 3000 5000}"
+RATE_DURATION="${RATE_DURATION:-20s}"
 PORT="${PORT:-18088}"
 WORK="$(mktemp -d /tmp/raqib-load.XXXXXX)"
 SERVER_PID=""
@@ -48,7 +50,7 @@ if ! command -v wrk >/dev/null; then
     echo "loadtest: installing wrk" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
 fi
-if [ "$RATE" != "0" ] && ! command -v oha >/dev/null; then
+if [ -n "$RATES" ] && ! command -v oha >/dev/null; then
     echo "loadtest: installing oha" >&2
     cargo install oha --locked >&2
 fi
@@ -151,30 +153,32 @@ steady() {  # $1 = binary, $2 = label, $3 = wrk output file
     summarise "$3" "$2"
 }
 
-fixed_rate() {  # $1 = label, $2 = oha output file: RATE req/s offered for RATE_DURATION
-    [ "$RATE" != "0" ] || return 0
-    echo "== $1 /v1/screen at a fixed $RATE req/s: $CONNECTIONS connections, $RATE_DURATION, latency-corrected, load average $(cut -d' ' -f1 /proc/loadavg)" >&2
-    oha --no-tui -c "$CONNECTIONS" -q "$RATE" -z "$RATE_DURATION" --latency-correction -u ms \
-        -m POST -T application/json -H "Authorization: Bearer $RAQIB_KEY" -Z "$WORK/bodies.txt" \
-        "http://127.0.0.1:$PORT/v1/screen" | tee "$2" >&2
-    local rps p50 p99 p999 ok
-    rps="$(awk '/Requests\/sec/ {print $2}' "$2")"
-    p50="$(awk '$1=="50.00%" {print $3}' "$2")"
-    p99="$(awk '$1=="99.00%" {print $3}' "$2")"
-    p999="$(awk '$1=="99.90%" {print $3}' "$2")"
-    ok="$(awk '/Success rate/ {print $3}' "$2")"
-    echo "$1 fixed-rate: offered=$RATE requests/s=$rps p50=${p50}ms p99=${p99}ms p99.9=${p999}ms success=$ok"
+fixed_rate() {  # $1 = label, $2 = oha output file prefix: each of RATES for RATE_DURATION
+    local rate f rps p50 p99 p999 ok
+    for rate in $RATES; do
+        f="$2-$rate.txt"
+        echo "== $1 /v1/screen at a fixed $rate req/s: $CONNECTIONS connections, $RATE_DURATION, latency-corrected, load average $(cut -d' ' -f1 /proc/loadavg)" >&2
+        oha --no-tui -c "$CONNECTIONS" -q "$rate" -z "$RATE_DURATION" --latency-correction -u ms \
+            -m POST -T application/json -H "Authorization: Bearer $RAQIB_KEY" -Z "$WORK/bodies.txt" \
+            "http://127.0.0.1:$PORT/v1/screen" >"$f"
+        rps="$(awk '/Requests\/sec/ {print $2}' "$f")"
+        p50="$(awk '$1=="50.00%" {print $3}' "$f")"
+        p99="$(awk '$1=="99.00%" {print $3}' "$f")"
+        p999="$(awk '$1=="99.90%" {print $3}' "$f")"
+        ok="$(awk '/Success rate/ {print $3}' "$f")"
+        echo "$1 fixed-rate: offered=$rate requests/s=$rps p50=${p50}ms p99=${p99}ms p99.9=${p999}ms success=$ok"
+    done
 }
 
 if [ -n "${BASELINE_BIN:-}" ]; then
     steady "$BASELINE_BIN" baseline "$WORK/wrk0.txt"
-    fixed_rate baseline "$WORK/oha0.txt"
+    fixed_rate baseline "$WORK/oha0"
     stop_server
     store_report "$WORK/baseline.db" baseline
 fi
 DB="$WORK/steady.db"
 steady "$BIN" steady "$WORK/wrk1.txt"
-fixed_rate steady "$WORK/oha1.txt"
+fixed_rate steady "$WORK/oha1"
 if [ -n "${BASELINE_BIN:-}" ]; then
     awk -v a="$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk0.txt")" -v b="$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk1.txt")" \
         'BEGIN { if (a > 0) printf "ratio steady/baseline requests/s: %.2f\n", b / a }'
@@ -202,7 +206,10 @@ for f in "$WORK/wrk1.txt" "$WORK/wrk2.txt"; do
     if grep -q 'Non-2xx\|Socket errors' "$f"; then FAIL=1; fi
 done
 # oha: every answer a 200 (requests still in flight at the deadline are not failures)
-if [ -f "$WORK/oha1.txt" ] && grep -A20 'Status code distribution' "$WORK/oha1.txt" | grep -q '^ *\[[13-5][0-9][0-9]\] [0-9]* responses'; then FAIL=1; fi
-if [ -f "$WORK/oha1.txt" ] && grep -A20 'Error distribution' "$WORK/oha1.txt" | grep '^ *\[[0-9]' | grep -qv 'aborted due to deadline'; then FAIL=1; fi
+for f in "$WORK"/oha1-*.txt; do
+    [ -f "$f" ] || continue
+    if grep -A20 'Status code distribution' "$f" | grep -q '^ *\[[13-5][0-9][0-9]\] [0-9]* responses'; then FAIL=1; fi
+    if grep -A20 'Error distribution' "$f" | grep '^ *\[[0-9]' | grep -qv 'aborted due to deadline'; then FAIL=1; fi
+done
 [ "$RELOAD_STATUS" = "422" ] || FAIL=1
 exit $FAIL
