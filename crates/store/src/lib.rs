@@ -712,20 +712,9 @@ impl Store {
         };
         // the checkpoint entry itself, unchanged
         let head = self.audit_log(None, seq - 1, 1).await?;
-        let intact = head.first().is_some_and(|e| {
-            e.seq == seq
-                && e.hash == hash
-                && audit_hash(
-                    &e.prev_hash,
-                    e.at,
-                    e.member_id.as_deref(),
-                    &e.actor,
-                    &e.action,
-                    e.object_type.as_deref(),
-                    e.object_id.as_deref(),
-                    &e.detail,
-                ) == hash
-        });
+        let intact = head
+            .first()
+            .is_some_and(|e| e.seq == seq && e.hash == hash && entry_hash(&e.prev_hash, e) == hash);
         if !intact {
             return self.verify_audit_chain().await;
         }
@@ -763,16 +752,7 @@ impl Store {
                 });
             }
             for e in &batch {
-                let expect = audit_hash(
-                    &prev,
-                    e.at,
-                    e.member_id.as_deref(),
-                    &e.actor,
-                    &e.action,
-                    e.object_type.as_deref(),
-                    e.object_id.as_deref(),
-                    &e.detail,
-                );
+                let expect = entry_hash(&prev, e);
                 if e.prev_hash != prev || e.hash != expect {
                     if let Ok(mut c) = self.inner.audit_checkpoint.lock() {
                         *c = None;
@@ -805,6 +785,20 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// Hash of one audit entry: SHA-256 over its predecessor's hash and its fields, each
 /// length-prefixed so that no two different entries serialise alike.
 #[allow(clippy::too_many_arguments)]
+/// The hash a stored entry should carry when it follows `prev`.
+fn entry_hash(prev: &str, e: &AuditEntry) -> String {
+    audit_hash(
+        prev,
+        e.at,
+        e.member_id.as_deref(),
+        &e.actor,
+        &e.action,
+        e.object_type.as_deref(),
+        e.object_id.as_deref(),
+        &e.detail,
+    )
+}
+
 pub(crate) fn audit_hash(
     prev: &str,
     at: DateTime<Utc>,
