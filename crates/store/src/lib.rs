@@ -782,9 +782,6 @@ impl Store {
 /// The `prev_hash` of the first audit entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Hash of one audit entry: SHA-256 over its predecessor's hash and its fields, each
-/// length-prefixed so that no two different entries serialise alike.
-#[allow(clippy::too_many_arguments)]
 /// The hash a stored entry should carry when it follows `prev`.
 fn entry_hash(prev: &str, e: &AuditEntry) -> String {
     audit_hash(
@@ -799,6 +796,9 @@ fn entry_hash(prev: &str, e: &AuditEntry) -> String {
     )
 }
 
+/// Hash of one audit entry: SHA-256 over its predecessor's hash and its fields, each
+/// length-prefixed so that no two different entries serialise alike.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn audit_hash(
     prev: &str,
     at: DateTime<Utc>,
