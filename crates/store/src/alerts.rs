@@ -753,13 +753,12 @@ impl crate::Store {
             decided_by_key: who.key_id.clone(),
             created_at: now(),
         };
-        let audit = NewAuditEntry {
-            member_id: Some(who.member_id.clone()),
-            actor: who.key_id.clone(),
-            action: "alert.decided".into(),
-            object_type: Some("alert".into()),
-            object_id: Some(alert.alert_id.clone()),
-            detail: serde_json::json!({
+        let audit = NewAuditEntry::by(
+            who,
+            "alert.decided",
+            "alert",
+            Some(alert.alert_id.clone()),
+            serde_json::json!({
                 "decision_id": decision.id,
                 "decision": kind.as_str(),
                 "comment": comment,
@@ -768,7 +767,7 @@ impl crate::Store {
                 "score": alert.score,
                 "alert_revision": alert.revision,
             }),
-        };
+        );
         let backend = &self.inner.backend;
         dispatch!(backend, pool => {
             let (mut tx, prev) = begin_chained!(backend, pool);

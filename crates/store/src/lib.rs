@@ -541,20 +541,19 @@ impl Store {
             decided_by_key: who.key_id.clone(),
             created_at: now(),
         };
-        let audit = NewAuditEntry {
-            member_id: Some(who.member_id.clone()),
-            actor: who.key_id.clone(),
-            action: "decision.recorded".into(),
-            object_type: Some("hit".into()),
-            object_id: Some(hit.id.clone()),
-            detail: serde_json::json!({
+        let audit = NewAuditEntry::by(
+            who,
+            "decision.recorded",
+            "hit",
+            Some(hit.id.clone()),
+            serde_json::json!({
                 "decision_id": decision.id,
                 "decision": kind.as_str(),
                 "comment": comment,
                 "entity_id": hit.entity_id,
                 "screening_id": hit.screening_id,
             }),
-        };
+        );
         self.inner.writer.decision(decision.clone(), audit).await?;
         // Committed: later screenings of this subject see it without a database read.
         self.inner.suppressions.record(&decision);

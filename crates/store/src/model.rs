@@ -342,6 +342,27 @@ pub struct NewAuditEntry {
     pub detail: serde_json::Value,
 }
 
+impl NewAuditEntry {
+    /// An entry for what `who` (an authenticated key) did: its member and its key as the
+    /// actor, so no call site can pair one member's key with another member's entry.
+    pub fn by(
+        who: &Principal,
+        action: &str,
+        object_type: &str,
+        object_id: Option<String>,
+        detail: serde_json::Value,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            member_id: Some(who.member_id.clone()),
+            actor: who.key_id.clone(),
+            action: action.to_string(),
+            object_type: Some(object_type.to_string()),
+            object_id,
+            detail,
+        }
+    }
+}
+
 /// A stored audit entry with its place in the hash chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AuditEntry {

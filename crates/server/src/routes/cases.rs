@@ -567,14 +567,13 @@ pub(crate) async fn report(
     }
     .render();
     store
-        .append_audit(store::NewAuditEntry {
-            member_id: Some(who.member_id.clone()),
-            actor: who.key_id.clone(),
-            action: "case.report_generated".into(),
-            object_type: Some("case".into()),
-            object_id: Some(id.clone()),
-            detail: serde_json::json!({"bytes": page.len(), "lists_version": live.version}),
-        })
+        .append_audit(store::NewAuditEntry::by(
+            &who,
+            "case.report_generated",
+            "case",
+            Some(id.clone()),
+            serde_json::json!({"bytes": page.len(), "lists_version": live.version}),
+        ))
         .await?;
     let mut resp = page.into_response();
     let h = resp.headers_mut();

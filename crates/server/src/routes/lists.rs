@@ -142,18 +142,17 @@ pub(crate) async fn reload(
         .await?;
     state
         .store()
-        .append_audit(store::NewAuditEntry {
-            member_id: Some(who.member_id.clone()),
-            actor: who.key_id.clone(),
-            action: if ok {
-                "lists.reloaded".into()
+        .append_audit(store::NewAuditEntry::by(
+            &who,
+            if ok {
+                "lists.reloaded"
             } else {
-                "lists.reload_failed".into()
+                "lists.reload_failed"
             },
-            object_type: Some("lists".into()),
-            object_id: Some(current.version.clone()),
-            detail: serde_json::json!({"error": error, "lists_version": current.version}),
-        })
+            "lists",
+            Some(current.version.clone()),
+            serde_json::json!({"error": error, "lists_version": current.version}),
+        ))
         .await?;
     match error {
         None => Ok(Json(lists_response(&state, &current))),

@@ -491,13 +491,12 @@ pub(crate) async fn post_transactions(
     let alerts = last_versions(alerts);
     let rows = alert_rows(&alerts)?;
     let new_ids: Vec<&str> = alerts.iter().map(|a| a.alert_id.as_str()).collect();
-    let audit = store::NewAuditEntry {
-        member_id: Some(who.member_id.clone()),
-        actor: who.key_id.clone(),
-        action: "transactions.scored".into(),
-        object_type: Some("transactions".into()),
-        object_id: None,
-        detail: serde_json::json!({
+    let audit = store::NewAuditEntry::by(
+        &who,
+        "transactions.scored",
+        "transactions",
+        None,
+        serde_json::json!({
             "accepted": accepted.len(),
             "rejected": rejected_total,
             "duplicates": duplicates,
@@ -505,7 +504,7 @@ pub(crate) async fn post_transactions(
             "screening": screening_on,
             "lists_version": if screening_on { Some(lists.version.clone()) } else { None },
         }),
-    };
+    );
     let recorded = state
         .store()
         .record_monitoring(
