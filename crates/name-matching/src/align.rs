@@ -16,6 +16,8 @@
 //! Finally, when tokens are left unmatched and no rare token matched well, the score is cut
 //! ([`COMMON_ONLY_FACTOR`]): common tokens (Mohammed, Ali, Company) cannot create a match.
 
+mod middle_variant;
+
 use smallvec::SmallVec;
 
 use crate::reasons::{self, MatchHow};
@@ -69,6 +71,10 @@ pub const REPEAT_FACTOR: f32 = 0.1;
 /// tokens left out by a query aligned in full cost [`SUBSET_LIST_FACTOR`] instead of the
 /// schema's list factor (`Masud AZHAR` / `Mohammad Masood Azhar ALVI`).
 pub const COVERED_FACTOR: f32 = 0.2;
+/// Unmatched-query factor of each further middle name of a covered list name after the
+/// first (`Kai Lauri Johannes PAANANEN` / `Kai PAANANEN`: lists drop the middle names as a
+/// block, which is one omission, not several contradictions).
+pub const COVERED_NEXT_FACTOR: f32 = 0.1;
 /// Aligned evidence (Σ similarity × weight over name pairs) a fully aligned name needs before
 /// the other side's extra tokens cost less.
 pub const COVERED_MIN_EVIDENCE: f32 = 1.5;
@@ -277,6 +283,12 @@ pub(crate) fn align_with(
     if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
         fuse_leftovers(q, wq, c, wc, nq, nc, &mut links, &mut q_used, &mut c_used);
     }
+    // a middle name spelled differently in the same place of both names: an unmatched
+    // token between two aligned ones on both sides (bit tricks keep the common case cheap)
+    let free_inner = |used: u32, n: usize| !used & (used << 1) & (used >> 1) & ((1u32 << n) - 1);
+    if free_inner(q_used, nq) != 0 && free_inner(c_used, nc) != 0 {
+        middle_variant::link(q, wq, c, wc, nq, &mut links, &mut q_used, &mut c_used);
+    }
     links.sort_unstable_by_key(|l| l.q.0);
     let reordered = links.windows(2).any(|w| w[1].c.0 < w[0].c.0);
 
@@ -317,6 +329,7 @@ pub(crate) fn align_with(
     let subset = person_like && query_all_aligned && identifying;
     let subset_outer = subset && ev.rarest >= OUTER_RARE_WEIGHT;
     let mut middle_relaxed = false;
+    let mut covered_seen = false;
     // a missing token is evidence against a match whatever its rarity: a common given name
     // that differs still says "another person", so unmatched weights are floored
     for (i, w) in wq.iter().enumerate().take(nq) {
@@ -335,7 +348,14 @@ pub(crate) fn align_with(
                 f = if is_patronymic(&t.text) {
                     PATRONYMIC_FACTOR
                 } else if covered {
-                    COVERED_FACTOR
+                    // the list left out a block of middle names at once: one omission
+                    let f = if covered_seen {
+                        COVERED_NEXT_FACTOR
+                    } else {
+                        COVERED_FACTOR
+                    };
+                    covered_seen = true;
+                    f
                 } else {
                     MIDDLE_FACTOR
                 }
@@ -434,7 +454,8 @@ fn joined_article(a: &crate::Token, b: &crate::Token, short_had_article: bool) -
 }
 
 /// What it finds: a query initial followed by a name that together spell a list compound
-/// (`A. al-Rahman` / `Abd al-Rahman`, `A. JABBAR` / `Abdul Jabbar`, `A. Bakr` / `Abu Bakr`).
+/// (`A. al-Rahman` / `Abd al-Rahman`, `A. JABBAR` / `Abdul Jabbar`, `A. Bakr` / `Abu Bakr`,
+/// `H. Ullah` / `Hayat Ullah`, `N. al-Din` / `Nur al-Din`).
 /// Why it matters: the greedy assignment pairs the initial with the whole compound and leaves
 /// the spelled-out part unmatched, although the query names the same compound.
 /// Example: `A. al-Rahman AL-FAQIH` / `Abd al-Rahman AL-FAQIH`: `A rahman` = `Abd Rahman`.
@@ -463,7 +484,15 @@ fn initial_compound(
         if init.kind != TokenKind::Initial || next.kind != TokenKind::Name {
             continue;
         }
-        let Some(rest) = reasons::compound_second(comp) else {
+        // `abd`/`abu` compounds, or a Latin `X Allah` / `X ad-Din` compound whose second
+        // word the query spells out (`H. Ullah` / `Hayat Ullah`, `N. al-Din` / `Nur al-Din`)
+        let theophoric;
+        let rest: &[u8] = if let Some(r) = reasons::compound_second(comp) {
+            r
+        } else if let Some(r) = reasons::theophoric_second(comp) {
+            theophoric = r;
+            &theophoric
+        } else {
             continue;
         };
         if next.form.is_empty() || rest.is_empty() {
@@ -639,6 +668,28 @@ mod tests {
     }
 
     #[test]
+    fn a_block_of_middle_names_the_list_leaves_out_is_one_omission() {
+        let two = score("Kai Lauri Johannes PAANANEN", "Kai PAANANEN");
+        let one = score("Kai Lauri PAANANEN", "Kai PAANANEN");
+        assert!(two >= 0.8, "{two}");
+        assert!(one > two, "{one} {two}");
+        // still not when the list name is not covered by rare tokens
+        assert!(score("Mohammed Ali Hassan Yusuf KHAN", "Mohammed KHAN") < 0.8);
+    }
+
+    #[test]
+    fn a_short_name_inside_a_longer_one_with_particles_and_ad_din_is_a_hit() {
+        for (q, c) in [
+            ("Cilia FLORES", "Cilia Adela FLORES DE MADURO"),
+            ("Afif MAJID", "Afif ABDUL MAJID"),
+            ("Ahmad Yousef HALABIYYE", "Ahmad Yousef ABU HALABIYYE"),
+        ] {
+            let s = score(q, c);
+            assert!(s >= 0.8, "{q} / {c}: {s}");
+        }
+    }
+
+    #[test]
     fn extra_query_names_around_common_list_names_stay_below_the_threshold() {
         for (q, c) in [
             ("Mohammed Ali Hassan KHAN", "Mohammed ALI"),
@@ -677,6 +728,17 @@ mod tests {
         // the spelled-out part must be the compound's
         let s = score("A. Karim OMARI", "Abdul Jabbar Omari");
         assert!(s < 0.8, "{s}");
+    }
+
+    #[test]
+    fn an_initial_and_allah_or_ad_din_spell_a_list_compound() {
+        let s = score("H. Ullah Ghulam MUHAMMAD", "Hayat Ullah Ghulam MUHAMMAD");
+        assert!(s >= 0.9, "{s}");
+        let s = score("N. al-Din KHALIL", "Nur al-Din KHALIL");
+        assert!(s >= 0.9, "{s}");
+        // the initial must be the compound's
+        let s = score("K. Ullah Ghulam MUHAMMAD", "Hayat Ullah Ghulam MUHAMMAD");
+        assert!(s < 0.9, "{s}");
     }
 
     #[test]

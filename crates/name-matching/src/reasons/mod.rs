@@ -3,14 +3,17 @@
 //! Each reason lives in its own file with its parameters. `compare_tokens` tries them from
 //! the strongest to the weakest evidence and returns the first that holds:
 //! `translation` → `legal_form` → `exact` → `initial` → `transliteration` → `phonetic` →
-//! `fuzzy`.
+//! `fuzzy` → `letter_typo` (only for pairs nothing else accepted, or accepted as a weaker
+//! fuzzy match) → `compound_part`.
 //! `fused` works on two tokens at once and is run by the aligner.
 
+pub(crate) mod compound_part;
 pub(crate) mod exact;
 pub(crate) mod fused;
 pub(crate) mod fuzzy;
 pub(crate) mod initial;
 pub(crate) mod legal_form;
+pub(crate) mod letter_typo;
 pub(crate) mod phonetic;
 pub(crate) mod translation;
 pub(crate) mod transliteration;
@@ -89,6 +92,17 @@ pub(crate) fn compound_second(t: &Token) -> Option<&[u8]> {
     compound_rest(t).map(|(_, r)| r)
 }
 
+/// The sound-class form of the second word of a Latin `X Allah` or `X ad-Din` compound
+/// (`hayat-ullah` → `ula`, `nur-din` → `din`), if the token is one.
+pub(crate) fn theophoric_second(t: &Token) -> Option<crate::phonetic::Form> {
+    if !matches!(t.script, Script::Latin | Script::Cyrillic | Script::Greek) {
+        return None;
+    }
+    let (_, second) = t.text.rsplit_once('-')?;
+    (second == "din" || crate::rules::compounds::ALLAH_LATIN.contains(&second))
+        .then(|| crate::phonetic::encode_latin(second))
+}
+
 /// No reason accepts a similarity below this (the DP stops early under it).
 const MIN_ANY: f32 = 0.7;
 
@@ -165,7 +179,8 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
         return Some(r);
     }
     if !plausible(q, c) {
-        return None;
+        // a compound is longer than its part by a whole prefix or suffix
+        return compound_part::check_din(q, c);
     }
     let (wq, wc) = (writing(q), writing(c));
     // "servant of X" and "father of X" are different names, however close the spelling
@@ -188,13 +203,19 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
             Some(s) => s,
             // a typo that drops a consonant of the second part (`Abdulader` /
             // `Abdulqader`) is still a typo of the whole compound
-            None => return fuzzy::compound_typo(q, c, a, b),
+            None => {
+                return fuzzy::compound_typo(q, c, a, b).or_else(|| letter_typo::check(q, c));
+            }
         }
     } else {
         let norm = q.mass[wc as usize].max(c.mass[wq as usize]);
         match distance::similarity_at_least_norm(&q.form, wq, &c.form, wc, MIN_ANY, norm) {
             Some(s) => s,
-            None => return transliteration::ta_marbuta_construct(q, c),
+            None => {
+                return transliteration::ta_marbuta_construct(q, c)
+                    .or_else(|| letter_typo::check(q, c))
+                    .or_else(|| compound_part::check(q, c));
+            }
         }
     };
     if let Some(r) = transliteration::check(q, c, sim) {
@@ -203,7 +224,16 @@ pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     if let Some(r) = phonetic::check(q, c, sim) {
         return Some(r);
     }
-    fuzzy::check(q, c, sim).or_else(|| rests.and_then(|(a, b)| fuzzy::compound_typo(q, c, a, b)))
+    match fuzzy::check(q, c, sim)
+        .or_else(|| rests.and_then(|(a, b)| fuzzy::compound_typo(q, c, a, b)))
+    {
+        // a one-keystroke slip that broke a digraph reads as a weak fuzzy match
+        Some((s, MatchHow::Fuzzy)) if s < letter_typo::SCORE => {
+            letter_typo::check(q, c).or(Some((s, MatchHow::Fuzzy)))
+        }
+        Some(r) => Some(r),
+        None => letter_typo::check(q, c),
+    }
 }
 
 /// Helpers for the reason tests: one prepared token.

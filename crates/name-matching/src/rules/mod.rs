@@ -9,7 +9,11 @@
 //!    `Abdurrahman` and `عبد الرحمن` → one token; `Abu Bakr` → `abubakr`).
 //! 6. `slavic` (persons, first): East Slavic names in Swedish, Finnish,
 //!    Czech or Polish spelling are rewritten the English way (`Jurjevitj` → `yuryevich`).
-//! 7. vessels only: type prefixes (`M/V`, `MV`, `M/T`, `SS`) are set aside.
+//! 7. `somali` (persons, after `slavic`): names in Somali Latin orthography are read the
+//!    English way (`Maxamed` → `mahamed`, `Cusman` → `usman`).
+//! 8. `surname_particles` (persons, after `particles`): Spanish, Portuguese and French
+//!    particles inside family names (`FLORES DE MADURO`, `da Silva`) are set aside.
+//! 9. vessels only: type prefixes (`M/V`, `MV`, `M/T`, `SS`) are set aside.
 //!
 //! Everything set aside is kept in [`crate::Prepared::removed`] for the explanation.
 
@@ -19,6 +23,8 @@ pub(crate) mod honorifics;
 pub(crate) mod legal_forms;
 pub(crate) mod particles;
 pub(crate) mod slavic;
+pub(crate) mod somali;
+pub(crate) mod surname_particles;
 
 use serde::{Deserialize, Serialize};
 
@@ -103,9 +109,11 @@ pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Remov
         }
         NameType::Person => {
             slavic::apply(&mut w);
+            somali::apply(&mut w);
             honorifics::apply(&mut w, removed);
             articles::apply(&mut w, removed, true);
             particles::apply(&mut w, removed);
+            surname_particles::apply(&mut w, removed);
             compounds::apply(&mut w);
             mark_initials(&mut w);
         }
