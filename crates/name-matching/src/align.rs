@@ -122,14 +122,11 @@ fn evidence(links: &[Link]) -> Evidence {
     e
 }
 
-/// True when token `i` of `p` is a name token whose text equals that of an aligned token of
-/// the same name.
+/// True when token `i` of `p` is a name token whose form equals that of an aligned token of
+/// the same name ([`crate::Token::same_form`] lists those tokens).
+#[inline]
 fn repeats_aligned(p: &Prepared, used: u32, i: usize) -> bool {
-    let t = &p.tokens[i];
-    t.kind == TokenKind::Name
-        && p.tokens.iter().enumerate().take(MAX_TOKENS).any(|(k, o)| {
-            k != i && used & (1 << k) != 0 && o.kind == TokenKind::Name && o.form == t.form
-        })
+    p.tokens[i].same_form & used != 0
 }
 
 /// A pair counts as strong evidence from this similarity and this weight.
@@ -213,8 +210,8 @@ pub(crate) fn align_with(
         }
         for j in 0..nc {
             if c_used & (1 << j) == 0
-                && c.tokens[j].text == t.text
                 && c.tokens[j].kind == t.kind
+                && c.tokens[j].text == t.text
                 && let Some((s, how)) = reasons::exact::check(t, &c.tokens[j])
             {
                 q_used |= 1 << i;
@@ -245,7 +242,7 @@ pub(crate) fn align_with(
             }
         }
     }
-    cands.sort_unstable_by(|a, b| {
+    let order = |a: &(f32, u8, u8, MatchHow), b: &(f32, u8, u8, MatchHow)| {
         b.0.total_cmp(&a.0)
             .then_with(|| {
                 let wa = wq[a.1 as usize] + wc[a.2 as usize];
@@ -254,8 +251,15 @@ pub(crate) fn align_with(
             })
             .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
-    });
-    for (s, i, j, how) in cands {
+    };
+    // `order` is a strict total order (a pair (i, j) occurs once), so every sort gives the
+    // same sequence; a few candidates (the usual case) sort fastest by insertion
+    if cands.len() <= 16 {
+        insertion_sort(&mut cands, order);
+    } else {
+        cands.sort_unstable_by(order);
+    }
+    for &(s, i, j, how) in &cands {
         if q_used & (1 << i) != 0 || c_used & (1 << j) != 0 {
             continue;
         }
@@ -414,6 +418,20 @@ pub(crate) fn align_with(
     }
 }
 
+/// Insertion sort: for the handful of candidate pairs of a name, cheaper than the general
+/// sort's set-up.
+fn insertion_sort<T: Copy>(v: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for k in 1..v.len() {
+        let x = v[k];
+        let mut m = k;
+        while m > 0 && order(&x, &v[m - 1]) == std::cmp::Ordering::Less {
+            v[m] = v[m - 1];
+            m -= 1;
+        }
+        v[m] = x;
+    }
+}
+
 /// Score of a token matched to the same word with the article joined (`aldaim` / `daim`).
 pub const JOINED_ARTICLE_SCORE: f32 = 0.97;
 
@@ -438,19 +456,39 @@ fn joined_article(a: &crate::Token, b: &crate::Token, short_had_article: bool) -
     } else {
         (b, a)
     };
-    if short.text.len() < 3 {
+    // most tokens neither start nor end like an article (checked once per token)
+    if long.article == 0 || short.text.len() < 3 {
         return false;
     }
-    let front = ["al", "el", "ul"]
-        .iter()
-        .find_map(|p| long.text.strip_prefix(p));
-    let back = ["ul", "ud", "ur"]
-        .iter()
-        .find_map(|p| long.text.strip_suffix(p));
+    let front = (long.article & ARTICLE_FRONT != 0)
+        .then(|| long.text.get(2..))
+        .flatten();
+    let back = (long.article & ARTICLE_BACK != 0)
+        .then(|| long.text.get(..long.text.len() - 2))
+        .flatten();
     [front, back].into_iter().flatten().any(|r| {
-        let same = r == short.text || crate::phonetic::encode_latin(r) == short.form;
-        same && (short_had_article || r.len() >= 5 && !short.groups.is_empty())
+        // the cheap condition first: it spares most encodings
+        (short_had_article || r.len() >= 5 && !short.groups.is_empty())
+            && (r == short.text || crate::phonetic::encode_latin(r) == short.form)
     })
+}
+
+/// [`Token::article`](crate::Token) bit: the text starts with `al`, `el` or `ul`.
+const ARTICLE_FRONT: u8 = 1;
+/// [`Token::article`](crate::Token) bit: the text ends with `ul`, `ud` or `ur`.
+const ARTICLE_BACK: u8 = 2;
+
+/// The joined-article shape of a token's text ([`ARTICLE_FRONT`], [`ARTICLE_BACK`]), computed
+/// once per token for [`joined_article`].
+pub(crate) fn article_shape(text: &str) -> u8 {
+    let mut shape = 0;
+    if ["al", "el", "ul"].iter().any(|p| text.starts_with(p)) {
+        shape |= ARTICLE_FRONT;
+    }
+    if ["ul", "ud", "ur"].iter().any(|p| text.ends_with(p)) {
+        shape |= ARTICLE_BACK;
+    }
+    shape
 }
 
 /// What it finds: a query initial followed by a name that together spell a list compound
@@ -511,7 +549,28 @@ fn initial_compound(
     }
 }
 
-#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+/// Indices of the set bits of a token mask, lowest first.
+struct Bits(u32);
+
+impl Iterator for Bits {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(i)
+    }
+}
+
+/// Fused pairs and joined articles among the tokens the greedy assignment left over.
+///
+/// The loops visit only the tokens each rule can accept (see the masks of [`Prepared`]:
+/// name tokens, adjacent name pairs of one script, Latin names shaped like a joined
+/// article), in the order of a plain scan, so the first accepted pair is the same.
+#[allow(clippy::too_many_arguments)]
 fn fuse_leftovers(
     q: &Prepared,
     wq: &[f32],
@@ -523,15 +582,14 @@ fn fuse_leftovers(
     q_used: &mut u32,
     c_used: &mut u32,
 ) {
-    // one query token = two adjacent list tokens
-    for i in 0..nq {
-        if *q_used & (1 << i) != 0 {
-            continue;
-        }
-        for j in 0..nc.saturating_sub(1) {
-            if *c_used & (0b11 << j) != 0 {
-                continue;
-            }
+    // the masks only have bits for the name's tokens, all of which are aligned (a prepared
+    // name has at most MAX_TOKENS tokens)
+    debug_assert!(q.tokens.len() == nq && c.tokens.len() == nc);
+    // one query token = two adjacent list tokens (`reasons::fused::check` refuses all but
+    // name tokens and pairs of name tokens of one script)
+    for i in Bits(q.name_mask & !*q_used) {
+        let free = c.pair_mask & !*c_used & !(*c_used >> 1);
+        for j in Bits(free) {
             if let Some((s, how)) =
                 reasons::fused::check(&q.tokens[i], &c.tokens[j], &c.tokens[j + 1])
             {
@@ -552,50 +610,37 @@ fn fuse_leftovers(
     // the article written into the word on one side only (`ALDAIM` / `AL DAIM`, whose `AL`
     // the article rule set aside)
     // the side with the separate word must have had an article set aside (Albert / Bert
-    // are not one name)
-    let has_article = |p: &Prepared| {
-        p.removed
-            .iter()
-            .any(|r| r.kind == crate::RemovedKind::Article)
-    };
-    let (q_art, c_art) = (has_article(q), has_article(c));
-    for i in 0..nq {
-        if *q_used & (1 << i) != 0 {
-            continue;
-        }
-        for j in 0..nc {
-            if *c_used & (1 << j) != 0 {
-                continue;
-            }
-            let (qt, ct) = (&q.tokens[i], &c.tokens[j]);
-            let short_side_had_article = if qt.text.len() < ct.text.len() {
-                q_art
-            } else {
-                c_art
-            };
-            if joined_article(qt, ct, short_side_had_article) {
-                *q_used |= 1 << i;
-                *c_used |= 1 << j;
-                links.push(Link {
-                    q: (i as u8, NONE),
-                    c: (j as u8, NONE),
-                    score: JOINED_ARTICLE_SCORE,
-                    how: MatchHow::Fused,
-                    weight: (wq[i] + wc[j]) / 2.0,
-                });
-                break;
+    // are not one name); only Latin name tokens qualify, and the longer of the two must be
+    // shaped like a joined article (see `joined_article`)
+    let (q_art, c_art) = (q.has_article, c.has_article);
+    if (q.article_mask & !*q_used) | (c.article_mask & !*c_used) != 0 {
+        for i in Bits(q.latin_name_mask & !*q_used) {
+            for j in Bits(c.latin_name_mask & !*c_used) {
+                let (qt, ct) = (&q.tokens[i], &c.tokens[j]);
+                let short_side_had_article = if qt.text.len() < ct.text.len() {
+                    q_art
+                } else {
+                    c_art
+                };
+                if joined_article(qt, ct, short_side_had_article) {
+                    *q_used |= 1 << i;
+                    *c_used |= 1 << j;
+                    links.push(Link {
+                        q: (i as u8, NONE),
+                        c: (j as u8, NONE),
+                        score: JOINED_ARTICLE_SCORE,
+                        how: MatchHow::Fused,
+                        weight: (wq[i] + wc[j]) / 2.0,
+                    });
+                    break;
+                }
             }
         }
     }
     // two adjacent query tokens = one list token
-    for j in 0..nc {
-        if *c_used & (1 << j) != 0 {
-            continue;
-        }
-        for i in 0..nq.saturating_sub(1) {
-            if *q_used & (0b11 << i) != 0 {
-                continue;
-            }
+    for j in Bits(c.name_mask & !*c_used) {
+        let free = q.pair_mask & !*q_used & !(*q_used >> 1);
+        for i in Bits(free) {
             if let Some((s, how)) =
                 reasons::fused::check(&c.tokens[j], &q.tokens[i], &q.tokens[i + 1])
             {

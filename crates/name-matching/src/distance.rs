@@ -4,6 +4,9 @@
 //! `q`↔`k` or `e`↔`i` is a spelling habit, not a typo, and an unwritten short vowel costs
 //! almost nothing when one side is in Arabic script (which does not write short vowels).
 //! Forms are at most a few dozen bytes; the DP runs on two stack rows, no allocation.
+//! A bounded comparison first sums, per class, the cheaper of its gap and its cheapest
+//! substitute present in the other form: a lower bound of the distance that refuses most
+//! unrelated pairs before the DP, and only pairs the DP would refuse (see [`lower_bound`]).
 
 use crate::phonetic::is_vowel;
 
@@ -27,6 +30,37 @@ static SUB: [[f32; 128]; 128] = {
         let mut b = 0;
         while b < 128 {
             t[a][b] = sub_cost_calc(a as u8, b as u8);
+            b += 1;
+        }
+        a += 1;
+    }
+    t
+};
+
+/// Most classes that substitute for one class at a cost below 1 (a vowel has 7).
+const NEAR_MAX: usize = 10;
+
+/// For every class, the other classes that substitute for it at a cost below 1, cheapest
+/// first, padded with `(0, 1.0)`: [`lower_bound`] takes the first one present.
+static NEAR: [[(u8, f32); NEAR_MAX]; 128] = {
+    let mut t = [[(0u8, 1.0f32); NEAR_MAX]; 128];
+    let mut a = 0;
+    while a < 128 {
+        let mut n = 0;
+        let mut b = 0;
+        while b < 128 {
+            let cost = sub_cost_calc(a as u8, b as u8);
+            if b != a && cost < 1.0 {
+                // a dropped entry would make the lower bound too high: refuse to compile
+                assert!(n < NEAR_MAX, "NEAR_MAX too small");
+                let mut k = n;
+                while k > 0 && t[a][k - 1].1 > cost {
+                    t[a][k] = t[a][k - 1];
+                    k -= 1;
+                }
+                t[a][k] = (b as u8, cost);
+                n += 1;
+            }
             b += 1;
         }
         a += 1;
@@ -150,6 +184,24 @@ pub(crate) fn distance_bounded(
 ) -> Option<f32> {
     let a = &a[..a.len().min(MAX)];
     let b = &b[..b.len().min(MAX)];
+    // most pairs that reach the DP fail it: refuse first those that a cheap lower bound
+    // already puts above `max` (see [`lower_bound`]); the margin absorbs f32 rounding, so
+    // only pairs the DP would refuse anyway are refused here
+    if max.is_finite() {
+        let limit = max + BOUND_MARGIN;
+        if lower_bound(a, wa, class_set(b), wb) > limit
+            || lower_bound(b, wb, class_set(a), wa) > limit
+        {
+            return None;
+        }
+    }
+    dp(a, wa, b, wb, max)
+}
+
+/// The DP of [`distance_bounded`] (kept out of line: most calls stop at the lower bound and
+/// need none of its stack set-up).
+#[inline(never)]
+fn dp(a: &[u8], wa: Writing, b: &[u8], wb: Writing, max: f32) -> Option<f32> {
     let n = b.len();
     // Three DP rows rotated by swapping references (swapping the arrays themselves copied
     // all three rows on every step and cost more than the cells); a row only uses n + 1 cells.
@@ -172,19 +224,28 @@ pub(crate) fn distance_bounded(
         let mut row_min = cur[0];
         // a swap is only possible when this and the previous class are distinct consonants
         let can_swap = last_a != 0 && last_a != ca && !is_vowel(ca) && !is_vowel(last_a);
-        for (j, &cb) in b.iter().enumerate() {
-            let s = prev[j] + row[(cb & 0x7f) as usize];
-            let d = prev[j + 1] + del;
-            let ins = cur[j] + gap_b[j];
-            let mut v = s.min(d).min(ins);
+        // cell j + 1 from cells j and j + 1 of the previous row and cell j of this one; the
+        // zipped slices (all of length n) let the compiler drop the bounds checks
+        let mut left = cur[0];
+        for (j, ((&cb, &g), (p, out))) in b
+            .iter()
+            .zip(gap_b.iter())
+            .zip(prev.windows(2).zip(cur[1..].iter_mut()))
+            .enumerate()
+        {
+            let s = p[0] + row[(cb & 0x7f) as usize];
+            let d = p[1] + del;
+            let ins = left + g;
+            let mut v = fmin(fmin(s, d), ins);
             if can_swap && j >= 1 && cb == last_a && b[j - 1] == ca {
-                v = v.min(prev2[j - 1] + SWAP_COST);
+                v = fmin(v, prev2[j - 1] + SWAP_COST);
             }
-            cur[j + 1] = v;
-            row_min = row_min.min(v);
+            *out = v;
+            left = v;
+            row_min = fmin(row_min, v);
         }
         // every later cell costs at least this row's minimum, or the previous row's plus a swap
-        if row_min.min(prev_min + SWAP_COST) > max {
+        if fmin(row_min, prev_min + SWAP_COST) > max {
             return None;
         }
         prev_min = row_min;
@@ -195,6 +256,54 @@ pub(crate) fn distance_bounded(
     }
     let d = prev[n];
     (d <= max).then_some(d)
+}
+
+/// The smaller of two costs. `f32::min` also handles NaN, which costs a few instructions per
+/// call in the DP's innermost loop; costs are never NaN (finite non-negative sums, or
+/// infinity), so a plain comparison gives the same value.
+#[inline(always)]
+fn fmin(x: f32, y: f32) -> f32 {
+    if y < x { y } else { x }
+}
+
+/// Slack added to `max` before [`lower_bound`] may refuse a pair: far above the rounding
+/// error of summing a few dozen f32 costs, far below the smallest cost (0.05).
+const BOUND_MARGIN: f32 = 1e-2;
+
+/// The set of classes in a form, one bit per class (`class & 63`: every letter class gets
+/// its own bit; a digit shares one with a letter, which only weakens [`lower_bound`]).
+#[inline]
+fn class_set(form: &[u8]) -> u64 {
+    form.iter().fold(0, |m, &c| m | 1u64 << (c & 63))
+}
+
+/// A lower bound of the distance from `a` to a form whose [`class_set`] is `present`: every
+/// class of `a` is substituted (by a class of the other form), deleted, or swapped (with two
+/// classes both present there), so it costs at least the cheaper of its gap and its cheapest
+/// substitution by a class present (0 when it may be present itself). Each DP operation pays
+/// for the classes of `a` it consumes, so the sum bounds every alignment. A few instructions
+/// per class instead of a DP cell per class pair.
+#[inline]
+fn lower_bound(a: &[u8], wa: Writing, present: u64, wb: Writing) -> f32 {
+    let mut lb = 0f32;
+    for &x in a {
+        if present >> (x & 63) & 1 != 0 {
+            continue;
+        }
+        // the cheaper of the gap and the cheapest substitute `b` may contain
+        let mut m = gap_cost(x, wa, wb);
+        for &(y, cost) in &NEAR[(x & 0x7f) as usize] {
+            if cost >= m {
+                break;
+            }
+            if present >> (y & 63) & 1 != 0 {
+                m = cost;
+                break;
+            }
+        }
+        lb += m;
+    }
+    lb
 }
 
 /// Similarity if it reaches `min`, else `None` (stops the DP early: the hot path). `norm`
@@ -282,6 +391,34 @@ mod tests {
         assert!(lat("samlan", "salman") > 0.85);
         // a swap needs the two classes in reverse order on the other side
         assert!(lat("samlan", "sarman") < 0.8);
+    }
+
+    #[test]
+    fn the_lower_bound_never_exceeds_the_distance() {
+        let words = [
+            "mohammed", "muhammad", "mhmd", "abubakr", "baghdadi", "bagdadi", "youssef", "yusuf",
+            "salman", "samlan", "khalid", "halit", "qasim", "kasim", "ali", "omar", "amir",
+            "zawahiri", "zawahri", "jawhar", "cawhar", "vladimir", "wladimir", "x",
+        ];
+        let mut forms: Vec<(crate::phonetic::Form, Writing)> = words
+            .iter()
+            .map(|w| (encode_latin(w), Writing::Full))
+            .collect();
+        for w in ["محمد", "ابوبكر", "بغدادي", "عمر", "خالد", "يوسف"] {
+            forms.push((encode_arabic(w, false), Writing::Abjad));
+        }
+        for (a, wa) in &forms {
+            for (b, wb) in &forms {
+                let d = distance(a, *wa, b, *wb);
+                let lb = lower_bound(a, *wa, class_set(b), *wb);
+                assert!(lb <= d + 1e-4, "{a:?} {b:?}: {lb} > {d}");
+                // and the bounded distance agrees with the unbounded one at every bound
+                for max in [0.0, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0] {
+                    let got = distance_bounded(a, *wa, b, *wb, max);
+                    assert_eq!(got, (d <= max).then_some(d), "{a:?} {b:?} {max}");
+                }
+            }
+        }
     }
 
     #[test]

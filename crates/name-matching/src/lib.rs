@@ -137,6 +137,18 @@ pub struct Prepared {
     pub(crate) removed: Vec<Removed>,
     pub(crate) truncated: bool,
     pub(crate) inverted: bool,
+    // What the aligner's left-over rules would otherwise work out for every token pair of
+    // every scored candidate; masks have bit i for token i.
+    /// An article was set aside (the joined-article rule).
+    pub(crate) has_article: bool,
+    /// Name tokens.
+    pub(crate) name_mask: u32,
+    /// Tokens i such that tokens i and i + 1 are name tokens of one script.
+    pub(crate) pair_mask: u32,
+    /// Latin-script name tokens.
+    pub(crate) latin_name_mask: u32,
+    /// Latin-script name tokens shaped like a word with a joined article.
+    pub(crate) article_mask: u32,
 }
 
 /// Prepares a name (see the crate docs). Never fails: empty, punctuation-only or unreadable
@@ -151,7 +163,7 @@ pub fn prepare(name: &str, ty: NameType) -> Prepared {
     if works.len() > align::MAX_TOKENS {
         truncated = true;
     }
-    let tokens: Vec<Token> = works
+    let mut tokens: Vec<Token> = works
         .into_iter()
         .take(align::MAX_TOKENS)
         .map(|w| {
@@ -160,12 +172,49 @@ pub fn prepare(name: &str, ty: NameType) -> Prepared {
             t
         })
         .collect();
+    for i in 0..tokens.len() {
+        if tokens[i].kind != TokenKind::Name {
+            continue;
+        }
+        let mut mask = 0u32;
+        for (k, o) in tokens.iter().enumerate() {
+            if k != i && o.kind == TokenKind::Name && o.form == tokens[i].form {
+                mask |= 1 << k;
+            }
+        }
+        tokens[i].same_form = mask;
+    }
+    let has_article = removed.iter().any(|r| r.kind == RemovedKind::Article);
+    let (mut name_mask, mut pair_mask, mut latin_name_mask, mut article_mask) = (0, 0, 0, 0);
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != TokenKind::Name {
+            continue;
+        }
+        name_mask |= 1u32 << i;
+        if tokens
+            .get(i + 1)
+            .is_some_and(|n| n.kind == TokenKind::Name && n.script == t.script)
+        {
+            pair_mask |= 1 << i;
+        }
+        if t.script == Script::Latin {
+            latin_name_mask |= 1 << i;
+            if t.article != 0 {
+                article_mask |= 1 << i;
+            }
+        }
+    }
     let mut p = Prepared {
         ty,
         tokens,
         removed,
         truncated,
         inverted,
+        has_article,
+        name_mask,
+        pair_mask,
+        latin_name_mask,
+        article_mask,
     };
     p.apply_weights(&DefaultWeights);
     p
@@ -230,7 +279,7 @@ impl Prepared {
                     out.push(IndexKey {
                         token: i,
                         kind: KeyKind::Text,
-                        key: format!("t:{}", t.text),
+                        key: key("t:", &t.text),
                     });
                     continue;
                 }
@@ -242,34 +291,34 @@ impl Prepared {
                 out.push(IndexKey {
                     token: i,
                     kind: KeyKind::Variant,
-                    key: format!("g:{c}"),
+                    key: key("g:", c),
                 });
             }
             if t.coarse.is_empty() {
                 out.push(IndexKey {
                     token: i,
                     kind: KeyKind::Text,
-                    key: format!("t:{}", t.text),
+                    key: key("t:", &t.text),
                 });
             } else {
                 out.push(IndexKey {
                     token: i,
                     kind: KeyKind::Coarse,
-                    key: format!("c:{}", t.coarse),
+                    key: key("c:", &t.coarse),
                 });
             }
             if let Some(alt) = &t.coarse_alt {
                 out.push(IndexKey {
                     token: i,
                     kind: KeyKind::Coarse,
-                    key: format!("c:{alt}"),
+                    key: key("c:", alt),
                 });
             }
             if let Some(m) = &t.metaphone {
                 out.push(IndexKey {
                     token: i,
                     kind: KeyKind::Phonetic,
-                    key: format!("p:{m}"),
+                    key: key("p:", m),
                 });
             }
             for g in &t.groups {
@@ -283,6 +332,15 @@ impl Prepared {
         out.dedup();
         out
     }
+}
+
+/// `prefix` followed by `body`, allocated once (`format!` costs more, and queries build a
+/// few keys each).
+fn key(prefix: &str, body: &str) -> String {
+    let mut k = String::with_capacity(prefix.len() + body.len());
+    k.push_str(prefix);
+    k.push_str(body);
+    k
 }
 
 /// Compares a query name with a list name using the weights stored in each (see

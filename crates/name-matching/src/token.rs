@@ -55,6 +55,33 @@ pub struct Token {
     /// Form mass against a fully written form and against an Arabic-script form (cached
     /// normalisers of the edit distance).
     pub(crate) mass: [f32; 2],
+    // The fields below are functions of the fields above, cached because the aligner asks
+    // for them on every compared pair ([`Token::same_comparison`] need not compare them).
+    /// `abd`/`abu` compound kind (see [`crate::reasons::compound_kind`]).
+    pub(crate) compound: u8,
+    /// `ch`/`j` syllable shape (see [`crate::reasons::transliteration::syllable_start`]).
+    pub(crate) syllable: Option<(bool, u8)>,
+    /// Joined-article shape (see [`crate::align::article_shape`]).
+    pub(crate) article: u8,
+    /// Length of `text` without hyphens (the fused-token pre-filter).
+    pub(crate) bare_len: u32,
+    /// The text is a particle written together with the next word (see
+    /// [`crate::reasons::fused::is_particle`]).
+    pub(crate) particle: bool,
+    /// One bit per variant group (`group % 64`): two tokens share a group only if their
+    /// blooms meet.
+    pub(crate) group_bloom: u64,
+    /// Number of bits set in `mask`.
+    pub(crate) mask_ones: u32,
+    /// Length of `coarse`.
+    pub(crate) coarse_len: u32,
+    /// First and last bytes of `coarse` and of `coarse_alt` (0 when absent or empty: coarse
+    /// bytes are never 0), for [`crate::reasons::plausible`].
+    pub(crate) coarse_ends: [u8; 4],
+    /// Name-level, set by [`crate::prepare`]: bit `k` is set when token `k` of the same name
+    /// is another name token with the same form (see `align::repeats_aligned`); 0 for
+    /// tokens that are not names.
+    pub(crate) same_form: u32,
 }
 
 impl Token {
@@ -106,6 +133,21 @@ impl Token {
             _ => None,
         };
         let groups = crate::variants::groups_of(&text, script);
+        let compound = crate::reasons::compound_kind(&text, &form);
+        let syllable = crate::reasons::transliteration::syllable_start(&text, script);
+        let article = crate::align::article_shape(&text);
+        let bare_len = text.bytes().filter(|&b| b != b'-').count() as u32;
+        let particle = crate::reasons::fused::is_particle(&text);
+        let group_bloom = groups.iter().fold(0u64, |m, g| m | 1 << (g % 64));
+        let ends = |k: Option<&str>| {
+            let k = k.unwrap_or_default().as_bytes();
+            [
+                k.first().copied().unwrap_or(0),
+                k.last().copied().unwrap_or(0),
+            ]
+        };
+        let ([cf, cl], [af, al]) = (ends(Some(&coarse)), ends(coarse_alt.as_deref()));
+        let coarse_len = coarse.len() as u32;
         Token {
             original,
             text,
@@ -121,6 +163,16 @@ impl Token {
             canonical: None,
             weight: 1.0,
             mass,
+            compound,
+            syllable,
+            article,
+            bare_len,
+            particle,
+            group_bloom,
+            mask_ones: mask.count_ones(),
+            coarse_len,
+            coarse_ends: [cf, cl, af, al],
+            same_form: 0,
         }
     }
 
@@ -182,7 +234,8 @@ impl Token {
     }
 
     /// True when the two tokens compare identically with any other token: every field the
-    /// match reasons read is equal (all but `original` and `weight`). The screening index
+    /// match reasons read is equal (all but `original` and `weight`; the cached summaries
+    /// follow from the compared fields, and `same_form` belongs to the name, not the token). The screening index
     /// uses it to give list tokens shared ids, so that a query compares each distinct list
     /// token once ([`crate::memo::PairMemo`]). Any field a reason starts reading must be
     /// compared here (and hashed in [`Token::hash_comparable`]).

@@ -21,34 +21,60 @@ const PREFIXES: &[&str] = &[
     "بن", "ابن", "عبد", "ابو", "ال",
 ];
 
+/// True when `text` is one of the [`PREFIXES`] (cached per token: [`Token::particle`]).
+pub(crate) fn is_particle(text: &str) -> bool {
+    PREFIXES.contains(&text)
+}
+
 /// Lowest similarity of a fused match.
 pub const MIN_SIMILARITY: f32 = 0.9;
 
 /// Compares `one` with `a` and `b` joined.
+///
+/// Split in two: the pre-filter is inlined into the aligner's loops (it runs for every
+/// adjacent pair of every scored candidate and refuses almost all of them), the join itself
+/// is not.
+#[inline]
 pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)> {
-    if [one.kind, a.kind, b.kind]
-        .iter()
-        .any(|k| *k != TokenKind::Name)
+    if one.kind != TokenKind::Name
+        || a.kind != TokenKind::Name
+        || b.kind != TokenKind::Name
         || a.script != b.script
     {
         return None;
     }
     // cheap pre-filter: the joined coarse key starts like `one` and has about its length
-    let (k1, ka, kb) = (
-        one.coarse.as_bytes(),
-        a.coarse.as_bytes(),
-        b.coarse.as_bytes(),
-    );
-    if !k1.is_empty() && !ka.is_empty() {
-        if k1.first() != ka.first() && one.coarse_alt.is_none() && a.coarse_alt.is_none() {
+    // (read from the per-token summaries of the keys: first byte and length)
+    let (l1, la, lb) = (one.coarse_len, a.coarse_len, b.coarse_len);
+    if l1 != 0 && la != 0 {
+        if one.coarse_ends[0] != a.coarse_ends[0]
+            && one.coarse_alt.is_none()
+            && a.coarse_alt.is_none()
+        {
             return None;
         }
-        if k1.len().abs_diff(ka.len() + kb.len()) > 2 {
+        if l1.abs_diff(la + lb) > 2 {
             return None;
         }
     }
-    // Exact joins first, without allocating: this runs for every adjacent pair of every
-    // scored candidate, and most pairs fail here or at the particle rule below.
+    // `joined` accepts an exact join (which needs the lengths to add up) or, across writing
+    // systems or after a particle, a close one: refuse the rest without the call
+    let lengths_add_up = match a.script {
+        Script::Arabic | Script::Other => one.text.len() == a.text.len() + b.text.len(),
+        _ => one.bare_len == a.bare_len + b.bare_len,
+    };
+    if !lengths_add_up && (a.script == Script::Other || (writing(one) == writing(a) && !a.particle))
+    {
+        return None;
+    }
+    joined(one, a, b)
+}
+
+/// [`check`] after its pre-filter.
+#[inline(never)]
+fn joined(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)> {
+    // Exact joins first, without allocating: most pairs fail here or at the particle rule
+    // below.
     let exact = match a.script {
         Script::Arabic | Script::Other => {
             one.text.len() == a.text.len() + b.text.len()
@@ -57,11 +83,13 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
         }
         _ => {
             let no_hyphen = |c: &char| *c != '-';
-            a.text
-                .chars()
-                .chain(b.text.chars())
-                .filter(no_hyphen)
-                .eq(one.text.chars().filter(no_hyphen))
+            // lengths without hyphens first (cached per token): unequal lengths never join
+            one.bare_len == a.bare_len + b.bare_len
+                && a.text
+                    .chars()
+                    .chain(b.text.chars())
+                    .filter(no_hyphen)
+                    .eq(one.text.chars().filter(no_hyphen))
         }
     };
     if exact {
@@ -74,7 +102,7 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
     // name particle often written together with the next one; two full words must join
     // exactly ("Mike Lee" is not "Mekele"). Across scripts word boundaries are arbitrary
     // (ولی جان = Walijan).
-    if writing(one) == writing(a) && !PREFIXES.contains(&a.text.as_str()) {
+    if writing(one) == writing(a) && !a.particle {
         return None;
     }
     let form = if a.script == Script::Arabic {

@@ -32,7 +32,7 @@ pub const KNOWN_OTHER_SPELLING_CAP: f32 = 0.88;
 /// Both tokens are known spellings of one name (variant dictionary).
 #[inline]
 pub(crate) fn known_variants(q: &Token, c: &Token) -> bool {
-    q.groups.iter().any(|g| c.groups.contains(g))
+    q.group_bloom & c.group_bloom != 0 && q.groups.iter().any(|g| c.groups.contains(g))
 }
 
 /// An Arabic word ending in ta marbuta (ة, normalised to ه) against a Latin spelling that
@@ -86,31 +86,35 @@ pub const SYLLABLE_CH_J: f32 = 0.9;
 /// Parameters: Latin-written name tokens of at most [`SYLLABLE_MAX_LEN`] letters whose
 /// remainder after `ch`/`j` is the same and starts with a vowel; scores [`SYLLABLE_CH_J`].
 pub(crate) fn syllable_ch_j(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
-    use crate::normalize::Script;
-    if q.script != Script::Latin || c.script != Script::Latin {
-        return None;
-    }
-    let (a, b) = (q.text.as_bytes(), c.text.as_bytes());
-    if a.len() > SYLLABLE_MAX_LEN || b.len() > SYLLABLE_MAX_LEN {
-        return None;
-    }
-    let rest = |x: &'_ [u8]| -> Option<(bool, usize)> {
-        if x.starts_with(b"ch") {
-            Some((true, 2))
-        } else if x.first() == Some(&b'j') {
-            Some((false, 1))
-        } else {
-            None
-        }
-    };
-    let ((ca, ka), (cb, kb)) = (rest(a)?, rest(b)?);
-    let (ra, rb) = (&a[ka..], &b[kb..]);
+    let ((ca, ka), (cb, kb)) = (q.syllable?, c.syllable?);
+    let (ra, rb) = (
+        q.text.as_bytes().get(ka as usize..)?,
+        c.text.as_bytes().get(kb as usize..)?,
+    );
     (ca != cb
         && ra == rb
         && ra
             .first()
             .is_some_and(|&v| matches!(v, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')))
     .then_some((SYLLABLE_CH_J, MatchHow::Transliteration))
+}
+
+/// The shape [`syllable_ch_j`] reads, computed once per token ([`Token::syllable`]): for a
+/// Latin-written token of at most [`SYLLABLE_MAX_LEN`] letters starting with `ch` or `j`,
+/// whether it is `ch` and where the rest starts.
+pub(crate) fn syllable_start(text: &str, script: crate::normalize::Script) -> Option<(bool, u8)> {
+    use crate::normalize::Script;
+    let a = text.as_bytes();
+    if script != Script::Latin || a.len() > SYLLABLE_MAX_LEN {
+        return None;
+    }
+    if a.starts_with(b"ch") {
+        Some((true, 2))
+    } else if a.first() == Some(&b'j') {
+        Some((false, 1))
+    } else {
+        None
+    }
 }
 
 /// Known or rule-based transliteration.
