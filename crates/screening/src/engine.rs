@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use watchlist::{Entity, PartialDate, Quality, Schema, WatchList};
 
 use crate::index::{Postings, PostingsBuilder, Scratch};
+use crate::parenthetical::{self, Part};
 use crate::qualifiers::{self, Qualifiers};
 use crate::rarity::Rarity;
 use serde::Serialize;
@@ -24,6 +25,8 @@ struct IndexedName {
     name: u32,
     weak: bool,
     schema: Schema,
+    /// Which part of the published name this is (see [`crate::parenthetical`]).
+    part: Part,
     prepared: Prepared,
 }
 
@@ -79,6 +82,12 @@ impl<'a> QueryPreps<'a> {
             types,
             preps: types.iter().map(|_| None).collect(),
         }
+    }
+
+    /// The query prepared as `ty` if [`QueryPreps::get`] prepared it already.
+    fn prepared(&self, ty: NameType) -> Option<&Prepared> {
+        let i = self.types.iter().position(|t| *t == ty)?;
+        self.preps.get(i)?.as_ref()
     }
 
     /// The query prepared as `ty` (None when the query is not compared as that type).
@@ -167,6 +176,22 @@ fn same_form(sa: Schema, a: &Prepared, sb: Schema, b: &Prepared) -> bool {
         })
 }
 
+/// See [`Screener::retrieve`]: another preparation of a schema-less query is also retrieved
+/// when its tokens weigh less than this share of the first preparation's.
+const OTHER_PREPARATION_SHARE: f64 = 0.8;
+
+/// True when two preparations of one query have the same tokens (text, kind, legal-form
+/// class and weight), so they retrieve the same names.
+fn same_tokens(a: &Prepared, b: &Prepared) -> bool {
+    a.tokens().len() == b.tokens().len()
+        && a.tokens().iter().zip(b.tokens()).all(|(x, y)| {
+            x.text() == y.text()
+                && x.kind() == y.kind()
+                && x.legal_form() == y.legal_form()
+                && x.weight().to_bits() == y.weight().to_bits()
+        })
+}
+
 /// Hash of the fields [`same_form`] compares (Arabic sound forms aside).
 fn form_hash(schema: Schema, p: &Prepared) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -196,6 +221,9 @@ struct Retrieved {
     /// (form id, rank score, retrieval score), best first.
     ids: Vec<(u32, f32, f32)>,
     min_score: f64,
+    /// Forms retrieved with another preparation of the query (see [`Screener::retrieve`]),
+    /// not in `ids`: (form id, rank score, retrieval score, the retrieval score needed).
+    extra: Vec<(u32, f32, f32, f32)>,
 }
 
 /// A candidate entity after scoring.
@@ -290,20 +318,28 @@ impl Screener {
                 entities.push(e);
             }
         }
+        // Every name of an entity, then the parts of its names with a parenthetical (so that
+        // a part equal to a published name is dropped as a repeat, not the published name).
+        let mut jobs: Vec<(u32, u32, Part, Option<String>)> = Vec::new();
+        for (ei, e) in entities.iter().enumerate() {
+            let ei = ei as u32;
+            jobs.extend((0..e.names.len()).map(|ni| (ei, ni as u32, Part::Whole, None)));
+            for (ni, n) in e.names.iter().enumerate() {
+                for (part, text) in parenthetical::derived(&n.value) {
+                    jobs.push((ei, ni as u32, part, Some(text)));
+                }
+            }
+        }
         // Prepare every name (the expensive part) on all cores.
-        let jobs: Vec<(u32, u32)> = entities
-            .iter()
-            .enumerate()
-            .flat_map(|(ei, e)| (0..e.names.len()).map(move |ni| (ei as u32, ni as u32)))
-            .collect();
-        let prepared = par_map(&jobs, |&(ei, ni)| {
-            let e = &entities[ei as usize];
-            name_matching::prepare(&e.names[ni as usize].value, name_type(e.schema))
+        let prepared = par_map(&jobs, |(ei, ni, _, text)| {
+            let e = &entities[*ei as usize];
+            let value = text.as_deref().unwrap_or(&e.names[*ni as usize].value);
+            name_matching::prepare(value, name_type(e.schema))
         });
         let mut names: Vec<IndexedName> = Vec::with_capacity(jobs.len());
         let mut seen: FxHashMap<String, usize> = FxHashMap::default();
         let mut last_entity = u32::MAX;
-        for (&(ei, ni), p) in jobs.iter().zip(prepared) {
+        for (&(ei, ni, part, _), p) in jobs.iter().zip(prepared) {
             if p.is_empty() {
                 continue;
             }
@@ -325,6 +361,7 @@ impl Screener {
                 if old.weak && !weak {
                     old.weak = false;
                     old.name = ni;
+                    old.part = part;
                 }
                 continue;
             }
@@ -334,11 +371,13 @@ impl Screener {
                 name: ni,
                 weak,
                 schema: e.schema,
+                part,
                 prepared: p,
             });
         }
         let mut rarity = Rarity::new();
-        for n in &names {
+        // (published names only: a part would count its tokens twice)
+        for n in names.iter().filter(|n| n.part == Part::Whole) {
             rarity.add_name(n.prepared.tokens());
         }
         for n in &mut names {
@@ -450,7 +489,15 @@ impl Screener {
             true,
             &mut work.retrieval,
         );
-        let hits = cands.map(|c| self.score_candidates(&req, &mut preps, &c.ids, &mut work.memo));
+        let hits = cands.map(|c| {
+            let mut ids = c.ids;
+            ids.extend(
+                c.extra
+                    .iter()
+                    .map(|&(id, rank, score, _)| (id, rank, score)),
+            );
+            self.score_candidates(&req, &mut preps, &ids, &mut work.memo)
+        });
         if let Ok(mut v) = self.scratch.lock()
             && v.len() < 256
         {
@@ -542,29 +589,81 @@ impl Screener {
                 None => return Err(ScreenError::NoLetters(preps.name.to_string())),
             };
         }
-        let Some(retrieval) = preps.get(retrieval_ty, &self.rarity) else {
+        if preps.get(retrieval_ty, &self.rarity).is_none() {
+            return Err(ScreenError::NoLetters(preps.name.to_string()));
+        }
+        // A query of unknown schema is retrieved as its first type, for names of every
+        // schema. Where another type's preparation weighs markedly less (it sets aside words
+        // the first keeps as names: stop words, legal forms and glossary words in
+        // organisation names, so "Al-Qaida in the Arabian Peninsula" is three tokens as an
+        // organisation and five as a person, and its own list name fell short of the
+        // retrieval share), the names of that type are also retrieved with that preparation,
+        // with half the budget.
+        let mut others: SmallVec<[NameType; 2]> = SmallVec::new();
+        for &ty in types.iter().filter(|&&t| t != retrieval_ty) {
+            if preps.get(ty, &self.rarity).is_some_and(|p| !p.is_empty()) {
+                others.push(ty);
+            }
+        }
+        let Some(retrieval) = preps.prepared(retrieval_ty) else {
             return Err(ScreenError::NoLetters(preps.name.to_string()));
         };
-        let total_w: f32 = retrieval.tokens().iter().map(|t| t.weight() as f32).sum();
+        let (ids, min_score) = self.candidates(retrieval, budget, filter, scratch, |id| {
+            query
+                .schema
+                .is_none_or(|s| self.forms.get(id as usize).map(|f| f.schema) == Some(s))
+        });
+        let mut extra = Vec::new();
+        for ty in others {
+            let Some(p) = preps.prepared(ty) else {
+                continue;
+            };
+            let weight = |q: &Prepared| q.tokens().iter().map(|t| t.weight()).sum::<f64>();
+            if same_tokens(p, retrieval) || weight(p) >= OTHER_PREPARATION_SHARE * weight(retrieval)
+            {
+                continue;
+            }
+            let (more, more_min) = self.candidates(p, budget.div_ceil(2), filter, scratch, |id| {
+                self.forms
+                    .get(id as usize)
+                    .is_some_and(|f| name_type(f.schema) == ty)
+            });
+            extra.extend(
+                more.into_iter()
+                    .filter(|c| !ids.iter().any(|d| d.0 == c.0))
+                    .map(|(id, rank, score)| (id, rank, score, more_min)),
+            );
+        }
+        Ok(Retrieved {
+            ids,
+            min_score: f64::from(min_score),
+            extra,
+        })
+    }
+
+    /// The best `budget` name forms for one preparation of the query among those `admit`
+    /// accepts, and the retrieval score they needed (see [`Postings::candidates`]).
+    fn candidates(
+        &self,
+        q: &Prepared,
+        budget: usize,
+        filter: bool,
+        scratch: &mut Scratch,
+        admit: impl Fn(u32) -> bool,
+    ) -> (Vec<(u32, f32, f32)>, f32) {
+        let total_w: f32 = q.tokens().iter().map(|t| t.weight() as f32).sum();
         let min_score = total_w * self.config.min_retrieval_share as f32;
         let ids = self.postings.candidates(
-            retrieval,
+            q,
             budget,
             if filter { min_score } else { f32::MIN },
             &self.form_ntok,
             self.config.retrieval_extra_token_penalty as f32,
             self.config.typo_min_weight as f32,
             scratch,
-            |id| {
-                query
-                    .schema
-                    .is_none_or(|s| self.forms.get(id as usize).map(|f| f.schema) == Some(s))
-            },
+            admit,
         );
-        Ok(Retrieved {
-            ids,
-            min_score: f64::from(min_score),
-        })
+        (ids, min_score)
     }
 
     /// Scores the candidates, keeps the best name per entity, applies weak-alias, qualifier
@@ -728,7 +827,11 @@ impl Screener {
                         ignored_query: c.ignored_query,
                         ignored_list: c.ignored_list,
                         reordered: c.reordered,
-                        notes: c.notes,
+                        notes: {
+                            let mut notes = c.notes;
+                            notes.extend(n.part.note(&listed.value));
+                            notes
+                        },
                         adjustments,
                         score,
                     },
@@ -774,12 +877,26 @@ impl Screener {
         let all = self.retrieve(query, &mut preps, usize::MAX, false, &mut scratch)?;
         let budget = self.config.candidate_budget;
         // forms that would be scored: above the minimum retrieval score, within the budget
-        let scored: Vec<u32> = all
+        let mut scored: Vec<u32> = all
             .ids
             .iter()
             .filter(|c| f64::from(c.2) >= all.min_score)
             .take(budget)
             .map(|c| c.0)
+            .collect();
+        scored.extend(
+            all.extra
+                .iter()
+                .filter(|c| c.2 >= c.3)
+                .take(budget.div_ceil(2))
+                .map(|c| c.0),
+        );
+        // retrieval order: the first preparation's candidates, then the others'
+        let order: Vec<(u32, f32)> = all
+            .ids
+            .iter()
+            .map(|c| (c.0, c.2))
+            .chain(all.extra.iter().map(|c| (c.0, c.2)))
             .collect();
         let mut form_of_name = vec![u32::MAX; 0];
         let mut entities = Vec::with_capacity(entity_ids.len());
@@ -810,7 +927,7 @@ impl Screener {
                 .filter(|(_, n)| n.entity == ei)
             {
                 let form = form_of_name[id];
-                let pos = all.ids.iter().position(|c| c.0 == form);
+                let pos = order.iter().position(|c| c.0 == form);
                 let raw = preps
                     .get(name_type(n.schema), &self.rarity)
                     .map_or(0.0, |q| name_matching::score(q, &n.prepared));
@@ -819,7 +936,7 @@ impl Screener {
                     weak: n.weak,
                     retrieved: scored.contains(&form),
                     candidate_rank: pos.map(|p| p + 1),
-                    retrieval_score: pos.map(|p| round4(f64::from(all.ids[p].2))),
+                    retrieval_score: pos.map(|p| round4(f64::from(order[p].1))),
                     raw_score: raw,
                 });
             }
@@ -831,7 +948,7 @@ impl Screener {
         }
         Ok(Diagnosis {
             candidates_scored: scored.len(),
-            names_touched: all.ids.len(),
+            names_touched: order.len(),
             min_retrieval_score: round4(all.min_score),
             entities,
         })

@@ -190,6 +190,7 @@ pub struct ListInfo {
 pub mod baseline;
 mod engine;
 mod index;
+mod parenthetical;
 mod qualifiers;
 mod rarity;
 

@@ -96,6 +96,24 @@ fn lists() -> Vec<WatchList> {
             Quality::Strong,
         )],
     ));
+    entities.push(entity(
+        "un:QDe.129",
+        Schema::Organization,
+        &[(
+            "AL-QAIDA IN THE ARABIAN PENINSULA (AQAP)",
+            NameKind::Primary,
+            Quality::Strong,
+        )],
+    ));
+    entities.push(entity(
+        "un:QDi.999",
+        Schema::Person,
+        &[(
+            "Encep Nurjaman (birth name)",
+            NameKind::Primary,
+            Quality::Strong,
+        )],
+    ));
     vec![WatchList {
         source: SourceKind::Un,
         published: Some("2026-02-27".into()),
@@ -429,4 +447,55 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn organisation_name_with_stop_words_is_found_without_a_schema() {
+    // As a person, the query is five name tokens and the organisation's list name shares
+    // one; as an organisation it is three, all in the list name.
+    let s = screener();
+    for schema in [None, Some(Schema::Organization)] {
+        let hit = top(
+            &s,
+            &Query {
+                schema,
+                ..Query::name("Al-Qaida in the Arabian Peninsula")
+            },
+        )
+        .expect("a hit");
+        assert_eq!(hit.entity_id, "un:QDe.129", "schema {schema:?}");
+        assert!(
+            hit.is_match && hit.score >= 0.95,
+            "{schema:?}: {}",
+            hit.score
+        );
+    }
+}
+
+#[test]
+fn parenthetical_of_a_list_name_is_optional_and_noted() {
+    let s = screener();
+    let hit = top(&s, &Query::name("Encep Nurjaman")).expect("a hit");
+    assert_eq!(hit.entity_id, "un:QDi.999");
+    assert!(hit.score >= 0.99, "{}", hit.score);
+    // the published name is shown, with a note saying what was compared
+    assert_eq!(hit.explanation.matched_name, "Encep Nurjaman (birth name)");
+    assert!(
+        hit.explanation
+            .notes
+            .iter()
+            .any(|n| n.contains("without \"(birth name)\"")),
+        "{:?}",
+        hit.explanation.notes
+    );
+    let hit = top(&s, &Query::name("AQAP")).expect("a hit");
+    assert_eq!(hit.entity_id, "un:QDe.129");
+    assert!(
+        hit.explanation
+            .notes
+            .iter()
+            .any(|n| n.contains("\"AQAP\", the acronym")),
+        "{:?}",
+        hit.explanation.notes
+    );
 }
