@@ -662,11 +662,7 @@ fn fuse_leftovers(
 
 #[cfg(test)]
 mod tests {
-    use crate::{NameType, compare, prepare};
-
-    fn score(a: &str, b: &str) -> f64 {
-        compare(&prepare(a, NameType::Person), &prepare(b, NameType::Person)).score
-    }
+    use crate::test_util::score;
 
     #[test]
     fn an_article_joined_on_one_side_only_still_aligns() {

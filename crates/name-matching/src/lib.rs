@@ -59,6 +59,26 @@ mod token;
 mod variants;
 mod weights;
 
+/// Helpers shared by the unit tests of the rules and the aligner.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::{NameType, compare, prepare};
+
+    /// The comparable texts of a person name's tokens.
+    pub fn texts(s: &str) -> Vec<String> {
+        prepare(s, NameType::Person)
+            .tokens()
+            .iter()
+            .map(|t| t.text().to_string())
+            .collect()
+    }
+
+    /// The score of two person names.
+    pub fn score(a: &str, b: &str) -> f64 {
+        compare(&prepare(a, NameType::Person), &prepare(b, NameType::Person)).score
+    }
+}
+
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 

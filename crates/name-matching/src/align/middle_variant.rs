@@ -92,11 +92,8 @@ pub(super) fn link(
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::score;
     use crate::{NameType, compare, prepare};
-
-    fn score(a: &str, b: &str) -> f64 {
-        compare(&prepare(a, NameType::Person), &prepare(b, NameType::Person)).score
-    }
 
     #[test]
     fn a_close_middle_name_in_the_same_place_counts_as_a_weak_match() {

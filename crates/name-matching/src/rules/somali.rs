@@ -114,15 +114,8 @@ pub(crate) fn apply(w: &mut [Work]) {
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::texts;
     use crate::{NameType, compare, prepare};
-
-    fn texts(s: &str) -> Vec<String> {
-        prepare(s, NameType::Person)
-            .tokens()
-            .iter()
-            .map(|t| t.text().to_string())
-            .collect()
-    }
 
     #[test]
     fn somali_spellings_read_the_english_way() {

@@ -53,15 +53,8 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::texts;
     use crate::{NameType, compare, prepare};
-
-    fn texts(s: &str) -> Vec<String> {
-        prepare(s, NameType::Person)
-            .tokens()
-            .iter()
-            .map(|t| t.text().to_string())
-            .collect()
-    }
 
     #[test]
     fn particles_inside_family_names_are_set_aside() {
