@@ -249,3 +249,24 @@ fn screen_arabic_script_finds_baghdadi_in_embedded_lists() {
         serde_json::to_string_pretty(&hits).unwrap_or_default()
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // `raqib screen … | head -1`: the pipe is closed before raqib writes its answer.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_raqib"))
+        .args(["screen", "Abu Bakr al-Baghdadi", "--lists", &list()])
+        .env("RAQIB_DATA_DIR", dir.path())
+        .env_remove("RAQIB_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("running raqib: {e}"));
+    drop(child.stdout.take());
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("waiting for raqib: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

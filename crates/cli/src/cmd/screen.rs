@@ -118,25 +118,30 @@ fn single(screener: &Screener, query: &Query, json: bool) -> anyhow::Result<()> 
         .screen(query)
         .map_err(|e| anyhow::anyhow!("cannot screen {:?}: {e}", query.name))?;
     let threshold = query.threshold.unwrap_or(screener.config().threshold);
+    // written with `writeln!` so that a reader that stops early (`| head`) ends the command
+    // quietly (see `main`) instead of panicking in `println!`
+    let mut out = std::io::stdout().lock();
     if json {
-        let out = SingleOutput {
+        let doc = SingleOutput {
             query,
             threshold,
             matches: &hits,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         return Ok(());
     }
     if hits.is_empty() {
-        println!(
+        writeln!(
+            out,
             "no candidates at or above {:.2} for {:?}",
             screener.config().cutoff,
             query.name
-        );
+        )?;
         return Ok(());
     }
     for (i, h) in hits.iter().enumerate() {
-        println!(
+        writeln!(
+            out,
             "{}. {:.3} {} {} [{} {}] {}",
             i + 1,
             h.score,
@@ -145,17 +150,18 @@ fn single(screener: &Screener, query: &Query, json: bool) -> anyhow::Result<()> 
             h.schema,
             h.source.as_str(),
             h.caption
-        );
-        print_explanation(h);
+        )?;
+        print_explanation(&mut out, h)?;
     }
-    println!(
+    writeln!(
+        out,
         "(threshold {threshold:.2}; candidates down to {:.2})",
         screener.config().cutoff
-    );
+    )?;
     Ok(())
 }
 
-fn print_explanation(h: &Hit) {
+fn print_explanation(out: &mut impl Write, h: &Hit) -> std::io::Result<()> {
     let e = &h.explanation;
     let kind = serde_json::to_value(e.name_kind)
         .ok()
@@ -165,7 +171,8 @@ fn print_explanation(h: &Hit) {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    println!(
+    writeln!(
+        out,
         "   matched {:?} ({kind}, {quality}) name score {:.3}{}",
         e.matched_name,
         e.name_score,
@@ -174,16 +181,17 @@ fn print_explanation(h: &Hit) {
         } else {
             ""
         }
-    );
+    )?;
     for a in &e.aligned {
-        println!(
+        writeln!(
+            out,
             "     {} = {}  {} {:.2} (w {:.2})",
             a.query_token,
             a.list_token,
             a.how.label(),
             a.score,
             a.weight
-        );
+        )?;
     }
     if !e.unmatched_query.is_empty() {
         let u: Vec<String> = e
@@ -191,7 +199,7 @@ fn print_explanation(h: &Hit) {
             .iter()
             .map(|u| format!("{} (w {:.2})", u.token, u.weight))
             .collect();
-        println!("     unmatched in query: {}", u.join(", "));
+        writeln!(out, "     unmatched in query: {}", u.join(", "))?;
     }
     if !e.unmatched_list.is_empty() {
         let u: Vec<String> = e
@@ -199,14 +207,15 @@ fn print_explanation(h: &Hit) {
             .iter()
             .map(|u| format!("{} (w {:.2})", u.token, u.weight))
             .collect();
-        println!("     unmatched in list:  {}", u.join(", "));
+        writeln!(out, "     unmatched in list:  {}", u.join(", "))?;
     }
     for n in &e.notes {
-        println!("     note: {n}");
+        writeln!(out, "     note: {n}")?;
     }
     for a in &e.adjustments {
-        println!("     {:+.3} {}", a.effect, a.detail);
+        writeln!(out, "     {:+.3} {}", a.effect, a.detail)?;
     }
+    Ok(())
 }
 
 /// One input row: its id and the query, or why it cannot be screened.
