@@ -180,18 +180,6 @@ fn same_form(sa: Schema, a: &Prepared, sb: Schema, b: &Prepared) -> bool {
 /// when its tokens weigh less than this share of the first preparation's.
 const OTHER_PREPARATION_SHARE: f64 = 0.8;
 
-/// True when two preparations of one query have the same tokens (text, kind, legal-form
-/// class and weight), so they retrieve the same names.
-fn same_tokens(a: &Prepared, b: &Prepared) -> bool {
-    a.tokens().len() == b.tokens().len()
-        && a.tokens().iter().zip(b.tokens()).all(|(x, y)| {
-            x.text() == y.text()
-                && x.kind() == y.kind()
-                && x.legal_form() == y.legal_form()
-                && x.weight().to_bits() == y.weight().to_bits()
-        })
-}
-
 /// Hash of the fields [`same_form`] compares (Arabic sound forms aside).
 fn form_hash(schema: Schema, p: &Prepared) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -614,13 +602,14 @@ impl Screener {
                 .is_none_or(|s| self.forms.get(id as usize).map(|f| f.schema) == Some(s))
         });
         let mut extra = Vec::new();
+        let weight = |q: &Prepared| q.tokens().iter().map(|t| t.weight()).sum::<f64>();
+        // (a preparation with the same tokens weighs the same, so it is skipped too)
+        let enough = OTHER_PREPARATION_SHARE * weight(retrieval);
         for ty in others {
             let Some(p) = preps.prepared(ty) else {
                 continue;
             };
-            let weight = |q: &Prepared| q.tokens().iter().map(|t| t.weight()).sum::<f64>();
-            if same_tokens(p, retrieval) || weight(p) >= OTHER_PREPARATION_SHARE * weight(retrieval)
-            {
+            if weight(p) >= enough {
                 continue;
             }
             let (more, more_min) = self.candidates(p, budget.div_ceil(2), filter, scratch, |id| {
