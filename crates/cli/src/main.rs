@@ -3,6 +3,28 @@
 
 use clap::{Parser, Subcommand};
 
+/// `println!` for command output, but a closed stdout (`raqib lists | head`) becomes an error
+/// that `main` turns into a quiet exit instead of a panic. Only in functions returning
+/// `anyhow::Result`.
+macro_rules! out {
+    () => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock())?
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `print!` with the same broken-pipe handling as [`out!`].
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod cmd;
 mod common;
 

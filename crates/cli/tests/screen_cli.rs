@@ -270,3 +270,45 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn every_command_ends_quietly_when_its_reader_stops_early() {
+    // `raqib compare … | head -0`, `raqib lists … | head -0`: no panic, exit 0.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let list = list();
+    let commands: [&[&str]; 3] = [
+        &["compare", "Abu Bakr al-Baghdadi", "BAGHDADI, Abu Bakr"],
+        &["lists", &list],
+        &[
+            "eval",
+            "screening",
+            "--queries",
+            "/nonexistent-so-it-fails.jsonl",
+        ],
+    ];
+    for args in &commands[..2] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_raqib"))
+            .args(*args)
+            .env("RAQIB_DATA_DIR", dir.path())
+            .env_remove("RAQIB_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("running raqib: {e}"));
+        drop(child.stdout.take());
+        let out = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("waiting for raqib: {e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // A real error still fails, with a message (the broken-pipe rule is not a blanket pass).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raqib"))
+        .args(commands[2])
+        .env("RAQIB_DATA_DIR", dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("running raqib: {e}"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error"));
+}

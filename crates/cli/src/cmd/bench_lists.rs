@@ -94,29 +94,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         within_targets: ms(first) < 1000.0 && peak.is_none_or(|p| p < 300.0),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        out!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        out!(
             "raqib bench lists: {} embedded lists, {} entities, {} names, {:.1} MB of list text",
             report.lists,
             report.entities,
             report.names,
             report.input_bytes as f64 / 1e6
         );
-        println!("  first load            {:8.1} ms", report.first_load_ms);
-        println!(
+        out!("  first load            {:8.1} ms", report.first_load_ms);
+        out!(
             "  load + validate       {:8.1} ms best, {:.1} ms median of {runs}",
-            report.load_best_ms, report.load_median_ms
+            report.load_best_ms,
+            report.load_median_ms
         );
-        println!(
+        out!(
             "  baseline (unzstd+utf8){:8.1} ms best  -> load is {:.2}x the baseline",
-            report.baseline_best_ms, report.ratio_load_to_baseline
+            report.baseline_best_ms,
+            report.ratio_load_to_baseline
         );
         match report.peak_rss_mb {
-            Some(p) => println!("  peak RSS (VmHWM)      {p:8.1} MB"),
-            None => println!("  peak RSS              n/a (no /proc/self/status)"),
+            Some(p) => out!("  peak RSS (VmHWM)      {p:8.1} MB"),
+            None => out!("  peak RSS              n/a (no /proc/self/status)"),
         }
-        println!(
+        out!(
             "  targets: < 1000 ms, < 300 MB -> {}",
             if report.within_targets {
                 "met"

@@ -196,9 +196,9 @@ fn run_one(
 
 fn print(r: &BenchResult, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(r)?);
+        out!("{}", serde_json::to_string(r)?);
     } else {
-        println!(
+        out!(
             "{:>11} tx {:>9} accounts  pipeline {:>8.2}s wall = {:>9.0} tx/s, {:>8.2}s CPU = {:>9.0} tx/s per core  parse-only {:>7.0} tx/s  ratio {:.2}  alerts {:>6}  peak edges {:>9}  peak RSS {:>8.1} MiB",
             r.transactions,
             r.accounts,

@@ -242,37 +242,46 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         peak_rss_mb: peak_rss_mb(),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        out!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(());
     }
-    println!("screening benchmark ({} threads)", r.threads);
-    println!(
+    out!("screening benchmark ({} threads)", r.threads);
+    out!(
         "  lists: {} entities, {} names indexed ({} distinct forms), {} keys, {} postings",
-        r.entities, r.names_indexed, r.name_forms, r.index_keys, r.postings
+        r.entities,
+        r.names_indexed,
+        r.name_forms,
+        r.index_keys,
+        r.postings
     );
-    println!("  load lists        {:>10.1} ms", r.load_ms);
-    println!("  build index       {:>10.1} ms", r.build_ms);
-    println!(
+    out!("  load lists        {:>10.1} ms", r.load_ms);
+    out!("  build index       {:>10.1} ms", r.build_ms);
+    out!(
         "  single query      p50 {:.1} us, p99 {:.1} us, max {:.1} us ({} queries, 1 thread: {:.0} q/s)",
-        r.latency_p50_us, r.latency_p99_us, r.latency_max_us, r.queries, r.single_thread_qps
+        r.latency_p50_us,
+        r.latency_p99_us,
+        r.latency_max_us,
+        r.queries,
+        r.single_thread_qps
     );
-    println!(
+    out!(
         "  batch             {:>10.0} queries/s ({} queries, all cores)",
-        r.batch_qps, r.batch_queries
+        r.batch_qps,
+        r.batch_queries
     );
-    println!(
+    out!(
         "  brute force JW    {:>10.1} queries/s (p50 {:.0} us, {} queries x {} names, 1 thread)",
         r.baseline_qps,
         r.baseline_p50_us,
         r.baseline_queries,
         bf.len()
     );
-    println!(
+    out!(
         "  speed-up vs brute force (1 thread): {:.0}x",
         r.speedup_single_thread
     );
     if let Some(m) = r.peak_rss_mb {
-        println!("  peak RSS (VmHWM)  {m:>10.1} MB");
+        out!("  peak RSS (VmHWM)  {m:>10.1} MB");
     }
     Ok(())
 }

@@ -70,12 +70,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             score: cmp.score,
             explanation: &cmp,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        out!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        println!("query:     {}", args.name_a);
-        println!("candidate: {}", args.name_b);
-        println!("schema:    {ty:?}");
-        print!("{cmp}");
+        out!("query:     {}", args.name_a);
+        out!("candidate: {}", args.name_b);
+        out!("schema:    {ty:?}");
+        out_raw!("{cmp}");
     }
     Ok(())
 }

@@ -315,11 +315,11 @@ pub fn evaluate(args: &Args) -> anyhow::Result<Vec<Figures>> {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let figs = evaluate(&args)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&figs)?);
+        out!("{}", serde_json::to_string_pretty(&figs)?);
         return Ok(());
     }
     for f in &figs {
-        println!(
+        out!(
             "== {} ({} alerts: {})",
             f.part,
             f.alerts,
@@ -329,12 +329,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        println!(
+        out!(
             "{:<16} {:>10} {:>8} {:>14} {:>8}",
-            "typology", "found/SAR", "recall", "legit alerted", "share"
+            "typology",
+            "found/SAR",
+            "recall",
+            "legit alerted",
+            "share"
         );
         for (t, e) in &f.per_typology {
-            println!(
+            out!(
                 "{:<16} {:>10} {:>8.3} {:>14} {:>8.3}",
                 t,
                 format!("{}/{}", e.suspicious_found, e.suspicious_patterns),
@@ -343,7 +347,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 e.legit_alerted_share
             );
         }
-        println!(
+        out!(
             "transactions: precision {:.3} recall {:.3} F1 {:.3} (tp {}, fp {}, fn {})\n",
             f.tx_precision,
             f.tx_recall,

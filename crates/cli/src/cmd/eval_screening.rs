@@ -352,12 +352,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))?;
         if !args.json {
-            println!(
+            out!(
                 "misses by reason (written to {}; see `raqib eval screening --help`):",
                 path.display()
             );
             for ((cat, reason), n) in &miss_reasons {
-                println!("  {cat:<20} {reason:<24} {n:>5}");
+                out!("  {cat:<20} {reason:<24} {n:>5}");
             }
         }
     }
@@ -370,9 +370,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (requested, applied, unmatched),
     );
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        out!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print_report(&report);
+        print_report(&report)?;
     }
     Ok(())
 }
@@ -590,21 +590,32 @@ fn opt(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into())
 }
 
-fn print_report(r: &Report) {
-    println!(
+fn print_report(r: &Report) -> anyhow::Result<()> {
+    out!(
         "screening eval: {} (threshold {:.2}, cutoff {:.2})",
-        r.queries_file, r.threshold, r.cutoff
+        r.queries_file,
+        r.threshold,
+        r.cutoff
     );
-    println!(
+    out!(
         "held-out names: {} requested, {} list names removed, {} requests matched no list name",
-        r.removals_requested, r.removals_applied, r.removals_unmatched
+        r.removals_requested,
+        r.removals_applied,
+        r.removals_unmatched
     );
-    println!(
+    out!(
         "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
-        "category", "queries", "recall@1", "recall@5", "mean_rank", "wrong", "fp_rate", "errors"
+        "category",
+        "queries",
+        "recall@1",
+        "recall@5",
+        "mean_rank",
+        "wrong",
+        "fp_rate",
+        "errors"
     );
     for c in &r.categories {
-        println!(
+        out!(
             "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
             c.category,
             c.queries,
@@ -616,19 +627,33 @@ fn print_report(r: &Report) {
             c.errors
         );
     }
-    println!(
+    out!(
         "overall: {} positives, {} negatives; precision {:.3} recall {:.3} F1 {:.3}; false-positive rate {:.3}",
-        r.positives, r.negatives, r.precision, r.recall, r.f1, r.false_positive_rate
+        r.positives,
+        r.negatives,
+        r.precision,
+        r.recall,
+        r.f1,
+        r.false_positive_rate
     );
-    println!("threshold sweep:");
-    println!(
+    out!("threshold sweep:");
+    out!(
         "{:>9} {:>9} {:>9} {:>9} {:>9}",
-        "threshold", "recall@1", "fp_rate", "precision", "F1"
+        "threshold",
+        "recall@1",
+        "fp_rate",
+        "precision",
+        "F1"
     );
     for s in &r.sweep {
-        println!(
+        out!(
             "{:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
-            s.threshold, s.recall_at_1, s.false_positive_rate, s.precision, s.f1
+            s.threshold,
+            s.recall_at_1,
+            s.false_positive_rate,
+            s.precision,
+            s.f1
         );
     }
+    Ok(())
 }

@@ -74,9 +74,9 @@ async fn run_async(c: KeysCommand) -> anyhow::Result<()> {
                     "key": k.key, "key_id": k.info.id, "member": k.info.member_name,
                     "role": k.info.role, "label": k.info.label, "created_at": k.info.created_at,
                 });
-                println!("{v}");
+                out!("{v}");
             } else {
-                println!("{}", k.key);
+                out!("{}", k.key);
             }
             eprintln!(
                 "created {} key {} for member {:?}; the key is shown only this once, store it now",
@@ -91,11 +91,15 @@ async fn run_async(c: KeysCommand) -> anyhow::Result<()> {
             let s = open(&database).await?;
             let keys = s.list_keys(member.as_deref()).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&keys)?);
+                out!("{}", serde_json::to_string_pretty(&keys)?);
             } else {
-                println!(
+                out!(
                     "{:<18} {:<24} {:<9} {:<26} {:<10} label",
-                    "key id", "member", "role", "created", "status"
+                    "key id",
+                    "member",
+                    "role",
+                    "created",
+                    "status"
                 );
                 for k in keys {
                     let status = if k.revoked_at.is_some() {
@@ -103,7 +107,7 @@ async fn run_async(c: KeysCommand) -> anyhow::Result<()> {
                     } else {
                         "active"
                     };
-                    println!(
+                    out!(
                         "{:<18} {:<24} {:<9} {:<26} {:<10} {}",
                         k.id,
                         k.member_name,

@@ -111,26 +111,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 })
                 .collect(),
         };
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        out!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    println!("Lists loaded from {origin}:\n");
-    print_table(&lists);
+    out!("Lists loaded from {origin}:\n");
+    print_table(&lists)?;
     if args.warnings {
         for l in &lists {
             for w in &l.warnings {
-                println!("warning: {}: {}: {}", l.origin, w.record, w.message);
+                out!("warning: {}: {}: {}", l.origin, w.record, w.message);
             }
         }
     } else if lists.iter().any(|l| !l.warnings.is_empty()) {
-        println!(
-            "\nSome records were skipped or repaired; `raqib lists --warnings` shows each one."
-        );
+        out!("\nSome records were skipped or repaired; `raqib lists --warnings` shows each one.");
     }
     Ok(())
 }
 
-fn print_table(lists: &[WatchList]) {
+fn print_table(lists: &[WatchList]) -> anyhow::Result<()> {
     let header = [
         "SOURCE",
         "PUBLISHED",
@@ -193,10 +191,11 @@ fn print_table(lists: &[WatchList]) {
             .trim_end()
             .to_owned()
     };
-    println!("{}", line(header.iter().map(|h| (*h).to_owned()).collect()));
+    out!("{}", line(header.iter().map(|h| (*h).to_owned()).collect()));
     for r in rows {
-        println!("{}", line(r));
+        out!("{}", line(r));
     }
+    Ok(())
 }
 
 #[derive(Debug, Serialize)]
@@ -257,16 +256,16 @@ fn update(u: UpdateArgs) -> anyhow::Result<()> {
         lists: installed.manifest.lists.clone(),
     };
     if u.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        out!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        out!(
             "Installed version {} in {} (replaced: {}; kept {} file(s) of other lists).\n",
             report.version,
             report.data_dir,
             report.replaced.join(", "),
             report.kept.len()
         );
-        print_table(&installed.lists);
+        print_table(&installed.lists)?;
     }
     Ok(())
 }

@@ -187,7 +187,7 @@ pub fn load_rules(path: Option<&Path>) -> anyhow::Result<Rules> {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     if args.print_default_rules {
-        print!("{}", monitoring::rules::DEFAULT_RULES_TOML);
+        out_raw!("{}", monitoring::rules::DEFAULT_RULES_TOML);
         return Ok(());
     }
     let rules = load_rules(args.rules.as_deref())?;
@@ -268,9 +268,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         alerts_path,
         &rejected_input,
         engine.rejections(),
-    );
+    )?;
     if let Some(sink) = &sink {
-        println!(
+        out!(
             "stored           {} transactions ({} already stored), {} alert versions ({} unchanged) for member {}",
             sink.stored.transactions_stored,
             sink.stored.transactions_duplicate,
@@ -485,55 +485,58 @@ fn print_summary(
     alerts: &Path,
     rejected: &[Rejected],
     engine_rej: &[Rejected],
-) {
+) -> anyhow::Result<()> {
     let st = &s.stats;
-    println!("input            {}", input.display());
-    println!("records read     {}", s.records);
-    println!("processed        {}", st.processed);
-    println!(
+    out!("input            {}", input.display());
+    out!("records read     {}", s.records);
+    out!("processed        {}", st.processed);
+    out!(
         "rejected         {} (input: {}, invalid: {}, late beyond tolerance: {})",
         s.rejected_at_input + st.rejected_invalid + st.rejected_late,
         s.rejected_at_input,
         st.rejected_invalid,
         st.rejected_late
     );
-    println!("re-ordered       {}", st.reordered);
-    println!("accounts         {}", st.accounts);
-    println!("peak edges held  {}", st.peak_edges_in_window);
+    out!("re-ordered       {}", st.reordered);
+    out!("accounts         {}", st.accounts);
+    out!("peak edges held  {}", st.peak_edges_in_window);
     if st.truncated_edges > 0 || st.cycle_searches_truncated > 0 {
-        println!(
+        out!(
             "bounded          {} hub edges dropped, {} cycle searches cut",
-            st.truncated_edges, st.cycle_searches_truncated
+            st.truncated_edges,
+            st.cycle_searches_truncated
         );
     }
     if st.names_screened > 0 {
-        println!(
+        out!(
             "names screened   {} (cache hits {})",
-            st.names_screened, st.name_cache_hits
+            st.names_screened,
+            st.name_cache_hits
         );
     }
-    println!(
+    out!(
         "alerts written   {} -> {}",
         s.alerts_written,
         alerts.display()
     );
     for (t, n) in &st.alerts_by_typology {
-        println!("  {t:<22} {n}");
+        out!("  {t:<22} {n}");
     }
     let all: Vec<&Rejected> = rejected
         .iter()
         .chain(engine_rej.iter().filter(|r| !rejected.contains(r)))
         .collect();
     if !all.is_empty() {
-        println!(
+        out!(
             "rejected records (first {} of {}):",
             all.len().min(20),
             all.len()
         );
         for r in all.iter().take(20) {
-            println!("  {}: {}", r.record, r.reason);
+            out!("  {}: {}", r.record, r.reason);
         }
     }
+    Ok(())
 }
 
 /// Reads a whole small file (helper for tests/bench).
