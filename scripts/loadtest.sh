@@ -151,6 +151,43 @@ steady() {  # $1 = binary, $2 = label, $3 = wrk output file
     echo "== $2 /v1/screen: $CONNECTIONS connections, $THREADS wrk threads, $DURATION, load average $(cut -d' ' -f1 /proc/loadavg)" >&2
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/screen.lua" "http://127.0.0.1:$PORT" | tee "$3" >&2
     summarise "$3" "$2"
+    server_report "$2"
+}
+
+server_report() {  # $1 = label: the server's own view from /metrics (bucket bounds, not exact)
+    curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.txt"
+    python3 - "$1" "$WORK/metrics.txt" <<'PY'
+import re, sys
+label, path = sys.argv[1], sys.argv[2]
+hist, vals = {}, {}
+for line in open(path):
+    m = re.match(r'(\w+)_bucket\{(?:route="/v1/screen",)?le="([^"]+)"\} (\d+)', line)
+    if m:
+        hist.setdefault(m.group(1), []).append((m.group(2), int(m.group(3))))
+        continue
+    m = re.match(r'(raqib_store_\w+) ([0-9.e+-]+)$', line)
+    if m:
+        vals[m.group(1)] = float(m.group(2))
+
+def q(name, p):
+    b = hist.get(name, [])
+    total = b[-1][1] if b else 0
+    for le, n in b:
+        if total and n >= p * total:
+            return "<=+Inf" if le == "+Inf" else "<=%gms" % (float(le) * 1000)
+    return "=-"
+
+handler = "raqib_http_request_duration_seconds"
+wait = "raqib_store_wait_seconds"
+commit = "raqib_store_commit_duration_seconds"
+commits = vals.get("raqib_store_commits_total", 0)
+jobs = vals.get("raqib_store_jobs_total", 0)
+mean = vals.get(commit + "_sum", 0) / max(vals.get(commit + "_count", 1), 1)
+print("%s server-side (incl. warm-up): /v1/screen handler p50%s p99%s; store wait p50%s p99%s; "
+      "%d commits, %.1f jobs each, mean commit %.2f ms, commit p99%s"
+      % (label, q(handler, .5), q(handler, .99), q(wait, .5), q(wait, .99),
+         commits, jobs / max(commits, 1), mean * 1000, q(commit, .99)))
+PY
 }
 
 fixed_rate() {  # $1 = label, $2 = oha output file prefix: each of RATES for RATE_DURATION

@@ -87,8 +87,15 @@ impl Metrics {
             .or_default() += 1;
     }
 
-    /// The exposition text; `lists` adds per-source entity gauges.
-    pub fn render(&self, lists: &[(String, u64)], loaded_at_unix: i64, uptime: Duration) -> String {
+    /// The exposition text; `lists` adds per-source entity gauges, `writer` the database
+    /// writer's commits and waits.
+    pub fn render(
+        &self,
+        lists: &[(String, u64)],
+        loaded_at_unix: i64,
+        uptime: Duration,
+        writer: &store::WriterStats,
+    ) -> String {
         let mut out = String::with_capacity(4096);
         let Ok(m) = self.inner.lock() else { return out };
         let _ = writeln!(
@@ -205,7 +212,47 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE raqib_uptime_seconds gauge");
         let _ = writeln!(out, "raqib_uptime_seconds {}", uptime.as_secs());
+        render_writer(&mut out, writer);
         out
+    }
+}
+
+/// The group-commit writer's series: a slow answer is slow matching or a slow database.
+fn render_writer(out: &mut String, w: &store::WriterStats) {
+    let _ = writeln!(
+        out,
+        "# HELP raqib_store_commits_total Database transactions of the request-path writer."
+    );
+    let _ = writeln!(out, "# TYPE raqib_store_commits_total counter");
+    let _ = writeln!(out, "raqib_store_commits_total {}", w.commits);
+    let _ = writeln!(
+        out,
+        "# HELP raqib_store_jobs_total Writes (screenings, decisions, audit entries) those transactions carried."
+    );
+    let _ = writeln!(out, "# TYPE raqib_store_jobs_total counter");
+    let _ = writeln!(out, "raqib_store_jobs_total {}", w.jobs);
+    for (name, help, h) in [
+        (
+            "raqib_store_commit_duration_seconds",
+            "Wall time of one writer transaction, BEGIN to the end of COMMIT.",
+            &w.commit,
+        ),
+        (
+            "raqib_store_wait_seconds",
+            "Time a request waits for its write to be committed (queueing plus commit).",
+            &w.wait,
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} histogram");
+        let mut cumulative = 0;
+        for (b, n) in store::WRITER_BUCKETS.iter().zip(h.counts) {
+            cumulative += n;
+            let _ = writeln!(out, "{name}_bucket{{le=\"{b}\"}} {cumulative}");
+        }
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}", h.count);
+        let _ = writeln!(out, "{name}_sum {}", h.sum_seconds);
+        let _ = writeln!(out, "{name}_count {}", h.count);
     }
 }
 
@@ -225,7 +272,12 @@ mod tests {
         m.observe_request("/v1/screen", "POST", 200, Duration::from_micros(800));
         m.observe_request("/v1/screen", "POST", 200, Duration::from_millis(20));
         m.observe_request("/x\"y", "GET", 404, Duration::from_millis(1));
-        let text = m.render(&[("un".into(), 1003)], 0, Duration::from_secs(5));
+        let text = m.render(
+            &[("un".into(), 1003)],
+            0,
+            Duration::from_secs(5),
+            &store::WriterStats::default(),
+        );
         assert!(text.contains(
             "raqib_http_requests_total{route=\"/v1/screen\",method=\"POST\",status=\"200\"} 2"
         ));
@@ -233,5 +285,28 @@ mod tests {
         assert!(text.contains("route=\"/v1/screen\",le=\"0.025\"} 2"));
         assert!(text.contains("route=\"/x\\\"y\""));
         assert!(text.contains("raqib_list_entities{source=\"un\"} 1003"));
+    }
+
+    #[test]
+    fn writer_histograms_are_rendered_cumulatively() {
+        let mut w = store::WriterStats {
+            commits: 3,
+            jobs: 40,
+            ..Default::default()
+        };
+        w.commit.counts[0] = 1; // <= 0.5 ms
+        w.commit.counts[6] = 2; // (7.5 ms, 10 ms]
+        w.commit.count = 3;
+        w.commit.sum_seconds = 0.02;
+        let m = Metrics::default();
+        let text = m.render(&[], 0, Duration::from_secs(1), &w);
+        assert!(text.contains("raqib_store_commits_total 3"), "{text}");
+        assert!(text.contains("raqib_store_jobs_total 40"));
+        assert!(text.contains("raqib_store_commit_duration_seconds_bucket{le=\"0.0005\"} 1"));
+        assert!(text.contains("raqib_store_commit_duration_seconds_bucket{le=\"0.0075\"} 1"));
+        assert!(text.contains("raqib_store_commit_duration_seconds_bucket{le=\"0.01\"} 3"));
+        assert!(text.contains("raqib_store_commit_duration_seconds_bucket{le=\"+Inf\"} 3"));
+        assert!(text.contains("raqib_store_commit_duration_seconds_count 3"));
+        assert!(text.contains("raqib_store_wait_seconds_count 0"));
     }
 }

@@ -524,6 +524,18 @@ async fn health_metrics_and_openapi_are_served() {
     );
     assert!(text.contains("raqib_screenings_total{endpoint=\"v1/screen\"} 1"));
     assert!(text.contains("raqib_list_entities{source=\"un\"}"));
+    // The screening was stored through the group-commit writer, and its wait is exported.
+    let series = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert!(series("raqib_store_commits_total ") >= 1);
+    assert!(series("raqib_store_wait_seconds_count ") >= 1);
+    assert_eq!(
+        series("raqib_store_wait_seconds_bucket{le=\"+Inf\"} "),
+        series("raqib_store_wait_seconds_count ")
+    );
     let (st, doc) = h.call("GET", "/openapi.json", None, None).await;
     assert_eq!(st, StatusCode::OK);
     for p in [

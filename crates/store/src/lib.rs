@@ -33,6 +33,7 @@ pub use cases::{
 pub use model::*;
 pub use sessions::{NewSession, SESSION_TTL, Session};
 pub use suppression::SUPPRESSION_REFRESH;
+pub use writer::{LatencyHistogram, WRITER_BUCKETS, WriterStats};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -216,6 +217,11 @@ impl Store {
             Backend::Sqlite(_) => "sqlite",
             Backend::Postgres(_) => "postgres",
         }
+    }
+
+    /// What the request-path writer (group commit) has done since the store opened.
+    pub fn writer_stats(&self) -> WriterStats {
+        self.inner.writer.stats()
     }
 
     /// Cheap liveness probe of the database.

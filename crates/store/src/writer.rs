@@ -13,6 +13,8 @@ use crate::{
 };
 use sqlx::types::Json;
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most jobs per transaction; bounds the latency a single commit adds.
@@ -47,22 +49,77 @@ type Reply = oneshot::Sender<Result<Output>>;
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
     tx: mpsc::Sender<(Job, Reply)>,
+    stats: Arc<Mutex<WriterStats>>,
+}
+
+/// Upper bounds (seconds) of the writer's latency histograms: fine below 10 ms, where a
+/// commit should stay.
+pub const WRITER_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+/// A latency histogram over [`WRITER_BUCKETS`]: `counts[i]` counts observations in
+/// `(WRITER_BUCKETS[i-1], WRITER_BUCKETS[i]]`, the last slot those above the last bound.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LatencyHistogram {
+    pub counts: [u64; WRITER_BUCKETS.len() + 1],
+    pub sum_seconds: f64,
+    pub count: u64,
+}
+
+impl LatencyHistogram {
+    fn observe(&mut self, took: Duration) {
+        let s = took.as_secs_f64();
+        let slot = WRITER_BUCKETS
+            .iter()
+            .position(|b| s <= *b)
+            .unwrap_or(WRITER_BUCKETS.len());
+        self.counts[slot] += 1;
+        self.sum_seconds += s;
+        self.count += 1;
+    }
+}
+
+/// What the request-path writer has done since the store opened: whether the database keeps
+/// up. A request's answer waits for its `wait`, so this splits a slow answer into matching
+/// time and storage time (exported on `/metrics`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WriterStats {
+    /// Transactions committed (or failed and retried job by job).
+    pub commits: u64,
+    /// Jobs (screening batches, decisions, audit entries) carried by those transactions.
+    pub jobs: u64,
+    /// Wall time of each transaction, from `BEGIN` to the end of `COMMIT` (its fsync).
+    pub commit: LatencyHistogram,
+    /// Per job, from being queued to its reply: queueing behind the current commit plus its
+    /// own commit. This is what a request waits for before it is answered.
+    pub wait: LatencyHistogram,
 }
 
 impl Writer {
     pub(crate) fn spawn(backend: Backend) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(backend, rx));
-        Writer { tx }
+        let stats = Arc::new(Mutex::new(WriterStats::default()));
+        tokio::spawn(run(backend, rx, stats.clone()));
+        Writer { tx, stats }
+    }
+
+    pub(crate) fn stats(&self) -> WriterStats {
+        self.stats.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     async fn submit(&self, job: Job) -> Result<Output> {
+        let started = Instant::now();
         let (reply, rx) = oneshot::channel();
         self.tx
             .send((job, reply))
             .await
             .map_err(|_| StoreError::WriterGone)?;
-        rx.await.map_err(|_| StoreError::WriterGone)?
+        let out = rx.await.map_err(|_| StoreError::WriterGone)?;
+        if let Ok(mut s) = self.stats.lock() {
+            s.wait.observe(started.elapsed());
+        }
+        out
     }
 
     pub(crate) async fn screenings(&self, s: Vec<NewScreening>) -> Result<()> {
@@ -134,7 +191,11 @@ macro_rules! append_audit_row {
 }
 pub(crate) use append_audit_row;
 
-async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
+async fn run(
+    backend: Backend,
+    mut rx: mpsc::Receiver<(Job, Reply)>,
+    stats: Arc<Mutex<WriterStats>>,
+) {
     // Screening contexts known to be in the database (written by an earlier commit of this
     // writer); others are inserted, idempotently, in the transaction that first needs them.
     let mut known = HashSet::new();
@@ -148,7 +209,13 @@ async fn run(backend: Backend, mut rx: mpsc::Receiver<(Job, Reply)>) {
             }
         }
         let jobs: Vec<&Job> = batch.iter().map(|(j, _)| j).collect();
+        let started = Instant::now();
         let committed = commit(&backend, &jobs, &mut known).await;
+        if let Ok(mut s) = stats.lock() {
+            s.commits += 1;
+            s.jobs += jobs.len() as u64;
+            s.commit.observe(started.elapsed());
+        }
         checkpoint.after_commit(&backend);
         match committed {
             Ok(outputs) => {

@@ -40,9 +40,12 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
         *per_source.entry(l.source.clone()).or_default() += l.entities as u64;
     }
     let lists: Vec<(String, u64)> = per_source.into_iter().collect();
-    let text = state
-        .metrics()
-        .render(&lists, live.loaded_at.timestamp(), state.uptime());
+    let text = state.metrics().render(
+        &lists,
+        live.loaded_at.timestamp(),
+        state.uptime(),
+        &state.store().writer_stats(),
+    );
     (
         [(
             header::CONTENT_TYPE,
