@@ -8,10 +8,8 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Latency buckets in seconds: fine-grained below 10 ms, where the service should live.
-const BUCKETS: [f64; 14] = [
-    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
-];
+/// Latency buckets in seconds, the same for HTTP requests and the store's writer.
+const BUCKETS: [f64; 14] = store::LATENCY_BUCKETS;
 
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -129,28 +127,14 @@ impl Metrics {
         let _ = writeln!(out, "# TYPE raqib_http_request_duration_seconds histogram");
         for (route, stats) in &routes {
             let h = &stats.latency;
-            let r = esc(route);
-            for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "raqib_http_request_duration_seconds_bucket{{route=\"{r}\",le=\"{b}\"}} {}",
-                    h.counts[i]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "raqib_http_request_duration_seconds_bucket{{route=\"{r}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "raqib_http_request_duration_seconds_sum{{route=\"{r}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "raqib_http_request_duration_seconds_count{{route=\"{r}\"}} {}",
-                h.count
+            let labels = format!("route=\"{}\"", esc(route));
+            write_histogram(
+                &mut out,
+                "raqib_http_request_duration_seconds",
+                &labels,
+                &h.counts,
+                h.count,
+                h.sum,
             );
         }
         let _ = writeln!(
@@ -245,15 +229,40 @@ fn render_writer(out: &mut String, w: &store::WriterStats) {
     ] {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} histogram");
-        let mut cumulative = 0;
-        for (b, n) in store::WRITER_BUCKETS.iter().zip(h.counts) {
-            cumulative += n;
-            let _ = writeln!(out, "{name}_bucket{{le=\"{b}\"}} {cumulative}");
-        }
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}", h.count);
-        let _ = writeln!(out, "{name}_sum {}", h.sum_seconds);
-        let _ = writeln!(out, "{name}_count {}", h.count);
+        let cumulative: Vec<u64> = h
+            .counts
+            .iter()
+            .scan(0, |acc, n| {
+                *acc += n;
+                Some(*acc)
+            })
+            .collect();
+        write_histogram(out, name, "", &cumulative, h.count, h.sum_seconds);
     }
+}
+
+/// One histogram's `_bucket` (cumulative counts over [`BUCKETS`]), `_sum` and `_count`
+/// lines; `labels` (`key="value"`, may be empty) goes on each.
+fn write_histogram(
+    out: &mut String,
+    name: &str,
+    labels: &str,
+    cumulative: &[u64],
+    count: u64,
+    sum: f64,
+) {
+    let sep = if labels.is_empty() { "" } else { "," };
+    for (b, n) in BUCKETS.iter().zip(cumulative) {
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {n}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
+    let braced = if labels.is_empty() {
+        String::new()
+    } else {
+        format!("{{{labels}}}")
+    };
+    let _ = writeln!(out, "{name}_sum{braced} {sum}");
+    let _ = writeln!(out, "{name}_count{braced} {count}");
 }
 
 fn esc(s: &str) -> String {

@@ -33,7 +33,7 @@ pub use cases::{
 pub use model::*;
 pub use sessions::{NewSession, SESSION_TTL, Session};
 pub use suppression::SUPPRESSION_REFRESH;
-pub use writer::{LatencyHistogram, WRITER_BUCKETS, WriterStats};
+pub use writer::{LATENCY_BUCKETS, LatencyHistogram, WriterStats};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};

@@ -52,17 +52,17 @@ pub(crate) struct Writer {
     stats: Arc<Mutex<WriterStats>>,
 }
 
-/// Upper bounds (seconds) of the writer's latency histograms: fine below 10 ms, where a
-/// commit should stay.
-pub const WRITER_BUCKETS: [f64; 14] = [
+/// Upper bounds (seconds) of latency histograms (the writer's here, the server's for HTTP
+/// requests): fine below 10 ms, where a commit and an answer should stay.
+pub const LATENCY_BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-/// A latency histogram over [`WRITER_BUCKETS`]: `counts[i]` counts observations in
-/// `(WRITER_BUCKETS[i-1], WRITER_BUCKETS[i]]`, the last slot those above the last bound.
+/// A latency histogram over [`LATENCY_BUCKETS`]: `counts[i]` counts observations in
+/// `(LATENCY_BUCKETS[i-1], LATENCY_BUCKETS[i]]`, the last slot those above the last bound.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LatencyHistogram {
-    pub counts: [u64; WRITER_BUCKETS.len() + 1],
+    pub counts: [u64; LATENCY_BUCKETS.len() + 1],
     pub sum_seconds: f64,
     pub count: u64,
 }
@@ -70,10 +70,10 @@ pub struct LatencyHistogram {
 impl LatencyHistogram {
     fn observe(&mut self, took: Duration) {
         let s = took.as_secs_f64();
-        let slot = WRITER_BUCKETS
+        let slot = LATENCY_BUCKETS
             .iter()
             .position(|b| s <= *b)
-            .unwrap_or(WRITER_BUCKETS.len());
+            .unwrap_or(LATENCY_BUCKETS.len());
         self.counts[slot] += 1;
         self.sum_seconds += s;
         self.count += 1;
