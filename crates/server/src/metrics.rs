@@ -145,24 +145,24 @@ impl Metrics {
         for (e, n) in &m.screenings {
             let _ = writeln!(out, "raqib_screenings_total{{endpoint=\"{}\"}} {n}", esc(e));
         }
-        let _ = writeln!(
-            out,
-            "# HELP raqib_hits_total Hits returned (at or above the cutoff)."
+        write_counter(
+            &mut out,
+            "raqib_hits_total",
+            "Hits returned (at or above the cutoff).",
+            m.hits,
         );
-        let _ = writeln!(out, "# TYPE raqib_hits_total counter");
-        let _ = writeln!(out, "raqib_hits_total {}", m.hits);
-        let _ = writeln!(
-            out,
-            "# HELP raqib_matches_total Hits at or above the match threshold."
+        write_counter(
+            &mut out,
+            "raqib_matches_total",
+            "Hits at or above the match threshold.",
+            m.matches,
         );
-        let _ = writeln!(out, "# TYPE raqib_matches_total counter");
-        let _ = writeln!(out, "raqib_matches_total {}", m.matches);
-        let _ = writeln!(
-            out,
-            "# HELP raqib_suppressed_hits_total Hits shown as suppressed by a false-positive decision."
+        write_counter(
+            &mut out,
+            "raqib_suppressed_hits_total",
+            "Hits shown as suppressed by a false-positive decision.",
+            m.suppressed,
         );
-        let _ = writeln!(out, "# TYPE raqib_suppressed_hits_total counter");
-        let _ = writeln!(out, "raqib_suppressed_hits_total {}", m.suppressed);
         let _ = writeln!(
             out,
             "# HELP raqib_list_reloads_total List reload attempts by result."
@@ -203,18 +203,18 @@ impl Metrics {
 
 /// The group-commit writer's series: a slow answer is slow matching or a slow database.
 fn render_writer(out: &mut String, w: &store::WriterStats) {
-    let _ = writeln!(
+    write_counter(
         out,
-        "# HELP raqib_store_commits_total Database transactions of the request-path writer."
+        "raqib_store_commits_total",
+        "Database transactions of the request-path writer.",
+        w.commits,
     );
-    let _ = writeln!(out, "# TYPE raqib_store_commits_total counter");
-    let _ = writeln!(out, "raqib_store_commits_total {}", w.commits);
-    let _ = writeln!(
+    write_counter(
         out,
-        "# HELP raqib_store_jobs_total Writes (screenings, decisions, audit entries) those transactions carried."
+        "raqib_store_jobs_total",
+        "Writes (screenings, decisions, audit entries) those transactions carried.",
+        w.jobs,
     );
-    let _ = writeln!(out, "# TYPE raqib_store_jobs_total counter");
-    let _ = writeln!(out, "raqib_store_jobs_total {}", w.jobs);
     for (name, help, h) in [
         (
             "raqib_store_commit_duration_seconds",
@@ -239,6 +239,13 @@ fn render_writer(out: &mut String, w: &store::WriterStats) {
             .collect();
         write_histogram(out, name, "", &cumulative, h.count, h.sum_seconds);
     }
+}
+
+/// One counter's `# HELP`, `# TYPE` and value lines.
+fn write_counter(out: &mut String, name: &str, help: &str, value: u64) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} counter");
+    let _ = writeln!(out, "{name} {value}");
 }
 
 /// One histogram's `_bucket` (cumulative counts over [`BUCKETS`]), `_sum` and `_count`
