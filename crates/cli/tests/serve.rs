@@ -166,3 +166,33 @@ fn keys_are_shown_once_and_serve_answers_screening_requests() {
 fn store_ttl() -> Duration {
     store::KEY_CACHE_TTL
 }
+
+#[test]
+fn bench_store_commits_every_screening_and_reports_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/screen/un_small.xml");
+    let out = raqib()
+        .args([
+            "bench",
+            "store",
+            "--screenings",
+            "300",
+            "--concurrency",
+            "8",
+            "--lists",
+        ])
+        .arg(&list)
+        .env("RAQIB_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("stored 300 screenings"), "{stdout}");
+    // The writer counts a job only once its transaction committed.
+    assert!(stdout.contains("carrying 300 screenings"), "{stdout}");
+    assert!(stdout.contains("bytes per screening"), "{stdout}");
+}

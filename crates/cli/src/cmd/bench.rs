@@ -8,6 +8,8 @@ pub enum BenchCommand {
     Screening(super::bench_screening::Args),
     /// Monitoring pipeline throughput on real or generated streams.
     Monitoring(super::bench_monitoring::Args),
+    /// Storing screenings through the request-path writer (group commit), without HTTP.
+    Store(super::bench_store::Args),
 }
 
 pub fn run(c: BenchCommand) -> anyhow::Result<()> {
@@ -15,5 +17,6 @@ pub fn run(c: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Lists(a) => super::bench_lists::run(a),
         BenchCommand::Screening(a) => super::bench_screening::run(a),
         BenchCommand::Monitoring(a) => super::bench_monitoring::run(a),
+        BenchCommand::Store(a) => super::bench_store::run(a),
     }
 }

@@ -2,6 +2,7 @@ pub mod bench;
 pub mod bench_lists;
 pub mod bench_monitoring;
 pub mod bench_screening;
+pub mod bench_store;
 pub mod compare;
 pub mod eval;
 pub mod eval_monitoring;
