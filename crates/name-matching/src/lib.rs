@@ -176,7 +176,40 @@ pub struct Prepared {
 /// [`normalize::MAX_INPUT_CHARS`] characters or [`align::MAX_TOKENS`] tokens is cut and
 /// flagged by [`Prepared::truncated`].
 pub fn prepare(name: &str, ty: NameType) -> Prepared {
-    let (raw, mut truncated) = normalize::tokenize(name);
+    let (raw, truncated) = normalize::tokenize(name);
+    prepare_raw(raw, truncated, ty, None)
+}
+
+/// [`prepare`] for each of `types`, in order: exactly `types.iter().map(|&ty| prepare(name,
+/// ty))`, for less. A query of unknown schema is prepared as a person, an organisation and a
+/// vessel; the input is normalised once, and a token the name rules leave the same for
+/// several types (most are) is built once, since its comparable forms (sound classes,
+/// Double Metaphone, variant groups) are most of the cost of a preparation.
+pub fn prepare_each(name: &str, types: &[NameType]) -> Vec<Prepared> {
+    let (mut raw, truncated) = normalize::tokenize(name);
+    let mut built = Vec::new();
+    let mut out = Vec::with_capacity(types.len());
+    for (k, &ty) in types.iter().enumerate() {
+        let raw = if k + 1 == types.len() {
+            std::mem::take(&mut raw)
+        } else {
+            raw.clone()
+        };
+        out.push(prepare_raw(raw, truncated, ty, Some(&mut built)));
+    }
+    out
+}
+
+/// [`prepare`] of tokenised input. `built` (when given) holds tokens built for earlier
+/// preparations of the same input with the rule output they were built from (the final
+/// alef maqsura flag is the one input a token does not keep); an equal rule output reuses
+/// the token instead of building it again.
+fn prepare_raw(
+    raw: Vec<normalize::RawToken>,
+    mut truncated: bool,
+    ty: NameType,
+    mut built: Option<&mut Vec<(bool, Token)>>,
+) -> Prepared {
     let inverted = raw.len() >= 2 && raw[0].comma_after;
     let mut removed = Vec::new();
     let works = rules::apply(raw, ty, &mut removed);
@@ -187,8 +220,25 @@ pub fn prepare(name: &str, ty: NameType) -> Prepared {
         .into_iter()
         .take(align::MAX_TOKENS)
         .map(|w| {
-            let mut t = Token::new(w.original, w.text, w.script, w.kind, w.amq);
+            let Some(built) = built.as_deref_mut() else {
+                let mut t = Token::new(w.original, w.text, w.script, w.kind, w.amq);
+                t.canonical = w.canonical;
+                return t;
+            };
+            if let Some((_, t)) = built.iter().find(|(amq, t)| {
+                *amq == w.amq
+                    && t.kind == w.kind
+                    && t.script == w.script
+                    && t.canonical == w.canonical
+                    && t.text == w.text
+                    && t.original == w.original
+            }) {
+                return t.clone();
+            }
+            let amq = w.amq;
+            let mut t = Token::new(w.original, w.text, w.script, w.kind, amq);
             t.canonical = w.canonical;
+            built.push((amq, t.clone()));
             t
         })
         .collect();

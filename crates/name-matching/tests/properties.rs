@@ -1,7 +1,7 @@
 //! Property tests: no input makes the matcher panic, scores stay in [0, 1], identical names
 //! score 1, and scores are close to symmetric.
 
-use name_matching::{NameType, compare, prepare, score};
+use name_matching::{NameType, compare, prepare, prepare_each, score};
 use proptest::prelude::*;
 
 fn ty() -> impl Strategy<Value = NameType> {
@@ -64,6 +64,17 @@ proptest! {
         let (x, y) = (score(&p, &q), score(&q, &p));
         // unmatched query tokens cost more than unmatched list tokens, by design
         prop_assert!((x - y).abs() <= 0.4, "{x} vs {y}");
+    }
+
+    #[test]
+    fn preparing_for_several_types_at_once_equals_preparing_each(a in name()) {
+        // `prepare_each` shares tokens between types; every field must come out the same
+        let types = [NameType::Person, NameType::Organization, NameType::Vessel, NameType::Other];
+        let together = prepare_each(&a, &types);
+        prop_assert_eq!(together.len(), types.len());
+        for (p, ty) in together.iter().zip(types) {
+            prop_assert_eq!(format!("{p:?}"), format!("{:?}", prepare(&a, ty)));
+        }
     }
 
     #[test]

@@ -93,13 +93,23 @@ impl<'a> QueryPreps<'a> {
     /// The query prepared as `ty` (None when the query is not compared as that type).
     fn get(&mut self, ty: NameType, rarity: &Rarity) -> Option<&Prepared> {
         let i = self.types.iter().position(|t| *t == ty)?;
-        let slot = &mut self.preps[i];
-        if slot.is_none() {
-            let mut p = name_matching::prepare(self.name, ty);
-            p.apply_weights(rarity);
-            *slot = Some(p);
+        if self.preps.get(i)?.is_none() {
+            if self.preps.iter().all(Option::is_none) && self.types.len() > 1 {
+                // Retrieval asks for every type of a schema-less query at once (to find
+                // the preparations that weigh less); preparing them together builds each
+                // token once.
+                let all = name_matching::prepare_each(self.name, self.types);
+                for (slot, mut p) in self.preps.iter_mut().zip(all) {
+                    p.apply_weights(rarity);
+                    *slot = Some(p);
+                }
+            } else {
+                let mut p = name_matching::prepare(self.name, ty);
+                p.apply_weights(rarity);
+                self.preps[i] = Some(p);
+            }
         }
-        slot.as_ref()
+        self.preps.get(i)?.as_ref()
     }
 }
 

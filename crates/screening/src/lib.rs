@@ -7,8 +7,9 @@
 //! How a query is answered:
 //! 1. The query name is prepared once by the `name-matching` crate (normalised, romanised,
 //!    tokenised).
-//!    Only the first name type is prepared up front; the others when a candidate of that
-//!    type needs scoring.
+//!    A query without a schema is prepared for every name type at once
+//!    (`name_matching::prepare_each`: normalised once, each token built once), since
+//!    retrieval compares the weights of its preparations.
 //! 2. Candidate retrieval: every prepared token yields retrieval keys; an inverted index maps
 //!    keys to list-name forms (posting lists). A form is a list name's comparable tokens: the
 //!    same name on UN, EU, UK and OFAC lists is one form, retrieved and scored once. Keys are
