@@ -12,7 +12,11 @@
 //! retrieves (once per token, the strongest key counts). Tokens are looked up rarest first,
 //! and once rarer tokens have produced candidates a very long posting list (a common token
 //! such as "mohammed") only adds to existing candidates instead of creating thousands of new
-//! ones. The best `candidate_budget` names are scored by the matcher. The index also posts
+//! ones. A lookup that cannot lift a name it would create to the minimum retrieval score
+//! (its token's strongest remaining key plus every later token's strongest key fall short)
+//! only boosts names met before: the result is the same, without the thousands of
+//! accumulator slots of names that share only a weak key with the commonest query tokens.
+//! The best `candidate_budget` names are scored by the matcher. The index also posts
 //! each token's exact comparable text, so a name spelled exactly like the query outranks the
 //! thousands of names that merely share a short consonant key.
 //!
@@ -21,7 +25,8 @@
 //! rows), which halves the memory of a `HashMap<String, Vec<u32>>` and keeps lookups to one
 //! hash probe. Per query, scores are accumulated in a dense per-name array stamped with a
 //! query generation ([`Scratch`]), reused across queries, so walking a posting list costs a
-//! few instructions per name instead of a hash-map probe and no allocation. Long posting
+//! few instructions per name instead of a hash-map probe and no allocation; a slot is eight
+//! bytes, so the array over all names stays within a core's L2 cache. Long posting
 //! lists (which only boost existing candidates) also get a bit set over all names, so a boost
 //! tests one bit per candidate; the best `budget` candidates are kept by a bounded heap.
 
@@ -44,6 +49,9 @@ fn key_strength(k: &IndexKey) -> f32 {
 /// Strength of the exact-text key the index adds for every name token.
 const EXACT_STRENGTH: f32 = 1.0;
 const TYPO_STRENGTH: f32 = 0.6;
+/// Relative margin under the minimum retrieval score below which a lookup's reach counts
+/// as unreachable (far above the rounding error of summing a few dozen f32 terms).
+const REACH_MARGIN: f32 = 1e-4;
 
 /// Coarse keys shorter than this get no typo keys (a deletion of a 3-class key collides
 /// with most of the index).
@@ -176,27 +184,30 @@ pub(crate) struct Postings {
     long_bits: Vec<u64>,
 }
 
-/// Accumulator slot of one list name (form) in [`Scratch`]; one cache line holds four.
+/// Accumulator slot of one list name (form) in [`Scratch`]: eight bytes, so that the
+/// accumulator over all names (tens of thousands) stays within a core's L2 cache, where
+/// every posting walked reads one slot at random.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    /// Query generation that last wrote the slot (the slot is stale otherwise).
-    stamp: u32,
     /// Retrieval score so far.
     score: f32,
-    /// Contribution of the last query token that credited the name (a token counts once,
-    /// with its strongest key).
-    contrib: f32,
-    /// That token.
-    last: u16,
+    /// Query generation that last wrote the slot (the slot is stale otherwise).
+    stamp: u8,
     /// Number of query tokens that credited the name.
     count: u8,
+    /// The lookup (index into the query's lookups) that last credited the name: its token
+    /// is the last token to credit the name and its contribution that token's contribution
+    /// (a token counts once, with its strongest key).
+    look: u16,
 }
 
 /// Per-query working memory for retrieval, reused across queries (one per thread at a time):
 /// a dense accumulator over all list names, valid where `stamp == generation`.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    generation: u32,
+    /// Wraps after 255 queries, when all stamps are cleared (a few hundred kilobytes
+    /// written once per 255 queries).
+    generation: u8,
     slots: Vec<Slot>,
     /// Names credited in this query, in order of first credit.
     touched: Vec<u32>,
@@ -219,17 +230,22 @@ impl Scratch {
         self.touched.clear();
     }
 
+    /// Credits a name met by lookup `k` (of token `t`, adding `add`); `tokens` and `adds`
+    /// hold the token and the contribution of every lookup of the query.
     #[inline]
-    fn credit(slot: &mut Slot, t: u16, add: f32) {
-        if slot.last == t {
-            if add > slot.contrib {
-                slot.score += add - slot.contrib;
-                slot.contrib = add;
+    fn credit(slot: &mut Slot, k: u16, t: u16, add: f32, tokens: &[u16], adds: &[f32]) {
+        let last = usize::from(slot.look);
+        let (Some(&last_t), Some(&contrib)) = (tokens.get(last), adds.get(last)) else {
+            return;
+        };
+        if last_t == t {
+            if add > contrib {
+                slot.score += add - contrib;
+                slot.look = k;
             }
         } else {
             slot.score += add;
-            slot.last = t;
-            slot.contrib = add;
+            slot.look = k;
             slot.count = slot.count.saturating_add(1);
         }
     }
@@ -389,62 +405,113 @@ impl Postings {
             *s = (*s).min(p.len());
         }
         looks.sort_by_key(|(t, p, _, _)| (shortest[*t as usize], *t, p.len()));
+        // Slots name a lookup by a u16 index; a prepared name (at most 512 characters and 24
+        // tokens) makes a few thousand lookups at the very most, so this never cuts.
+        looks.truncate(usize::from(u16::MAX));
 
         scratch.reset(names);
+        // Reach of each lookup: the most a name first met there can still score (the
+        // strongest remaining lookup of its token, plus the strongest lookup of every later
+        // token; a token counts once, with its strongest key, and a token's lookups are
+        // consecutive). A lookup whose reach falls short of `min_score` only boosts names
+        // met before: a name it would create could never be ranked, so the result is the
+        // same and the thousands of names that share only a weak key with the last,
+        // commonest query tokens cost no accumulator slot. (The margin covers f32 rounding
+        // of the sums.)
+        let weight_of = |t: u16| {
+            q.tokens()
+                .get(usize::from(t))
+                .map_or(0.0, |t| t.weight() as f32)
+        };
+        let mut reach: SmallVec<[f32; 64]> = SmallVec::from_elem(0.0, looks.len());
+        let (mut after, mut group_best, mut group) = (0f32, 0f32, None);
+        for (r, &(t, _, strength, _)) in reach.iter_mut().zip(&looks).rev() {
+            if group != Some(t) {
+                after += group_best;
+                group_best = 0.0;
+                group = Some(t);
+            }
+            group_best = group_best.max(weight_of(t) * strength);
+            *r = group_best + after;
+        }
+        let unreachable = min_score - REACH_MARGIN * min_score.abs().max(1.0);
+        // token and contribution of each lookup (what a slot's `look` stands for)
+        let tokens: SmallVec<[u16; 64]> = looks.iter().map(|l| l.0).collect();
+        let adds: SmallVec<[f32; 64]> = looks.iter().map(|l| weight_of(l.0) * l.2).collect();
+        // Whether a name was created so far had no lookup been cut by its reach (this
+        // decides, as before, whether a long posting list may create names).
+        let mut created = false;
         let generation = scratch.generation;
-        let Scratch { slots, touched, .. } = scratch;
-        for &(t, plist, strength, bits) in &looks {
-            let w = q.tokens()[t as usize].weight() as f32;
-            let add = w * strength;
-            let grow = plist.len() <= LONG_POSTING || touched.is_empty();
-            if !grow && let Some(bits) = bits {
+        // (locals rather than fields behind `&mut`, so the hot loops keep them in registers)
+        let slots: &mut [Slot] = &mut scratch.slots;
+        let mut touched = std::mem::take(&mut scratch.touched);
+        for (k, ((&(t, plist, _, bits), &reach), &add)) in
+            looks.iter().zip(&reach).zip(&adds).enumerate()
+        {
+            let k = k as u16;
+            let may_grow = plist.len() <= LONG_POSTING || !created;
+            let grow = may_grow && reach >= unreachable;
+            if may_grow && !grow && !created {
+                created = plist
+                    .iter()
+                    .any(|&id| (id as usize) < slots.len() && admit(id));
+            }
+            if grow {
+                for &id in plist {
+                    let Some(slot) = slots.get_mut(id as usize) else {
+                        continue;
+                    };
+                    if slot.stamp == generation {
+                        Scratch::credit(slot, k, t, add, &tokens, &adds);
+                    } else if admit(id) {
+                        *slot = Slot {
+                            score: add,
+                            stamp: generation,
+                            count: 1,
+                            look: k,
+                        };
+                        touched.push(id);
+                    }
+                }
+                created |= !touched.is_empty();
+            } else if let Some(bits) = bits {
                 // Boost only: test each candidate's bit (crediting the same names as a walk).
-                for &id in touched.iter() {
+                for &id in &touched {
                     let i = id as usize;
                     if bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
                         && let Some(slot) = slots.get_mut(i)
                     {
-                        Scratch::credit(slot, t, add);
+                        Scratch::credit(slot, k, t, add, &tokens, &adds);
                     }
                 }
-                continue;
-            }
-            if !grow && plist.len() > 16 * touched.len() {
+            } else if plist.len() > 16 * touched.len() {
                 // Boost only, and the list is much longer than the candidate set: probe
                 // the (sorted) posting list per candidate instead of walking it.
-                for &id in touched.iter() {
+                for &id in &touched {
                     if plist.binary_search(&id).is_ok()
                         && let Some(slot) = slots.get_mut(id as usize)
                     {
-                        Scratch::credit(slot, t, add);
+                        Scratch::credit(slot, k, t, add, &tokens, &adds);
                     }
                 }
-                continue;
-            }
-            for &id in plist {
-                let Some(slot) = slots.get_mut(id as usize) else {
-                    continue;
-                };
-                if slot.stamp == generation {
-                    Scratch::credit(slot, t, add);
-                } else if grow && admit(id) {
-                    *slot = Slot {
-                        stamp: generation,
-                        score: add,
-                        contrib: add,
-                        last: t,
-                        count: 1,
-                    };
-                    touched.push(id);
+            } else {
+                // Boost only: walk the list, crediting the names met before.
+                for &id in plist {
+                    if let Some(slot) = slots.get_mut(id as usize)
+                        && slot.stamp == generation
+                    {
+                        Scratch::credit(slot, k, t, add, &tokens, &adds);
+                    }
                 }
             }
         }
         // Best `budget` by (rank desc, id asc). A bounded max-heap of the worst kept so far
         // (hand-written order on f32 ranks): most names are rejected by one comparison with
-        // its top, which costs a fraction of selecting over every touched name.
+        // a copy of its top, which costs a fraction of selecting over every touched name.
         let mut heap: std::collections::BinaryHeap<Ranked> =
             std::collections::BinaryHeap::with_capacity(budget.min(touched.len()) + 1);
-        for &id in touched.iter() {
+        let mut worst: Option<Ranked> = None;
+        for &id in &touched {
             let Some(slot) = slots.get(id as usize) else {
                 continue;
             };
@@ -455,22 +522,125 @@ impl Postings {
             let extra = ntok
                 .get(id as usize)
                 .map_or(0, |n| n.saturating_sub(slot.count));
-            let c = Ranked {
-                id,
-                rank: s - extra_penalty * f32::from(extra),
-                score: s,
-            };
+            let rank = s - extra_penalty * f32::from(extra);
+            if let Some(w) = worst
+                && rank < w.rank
+            {
+                // ranks below the worst kept (an f32 `<` implies the total order's)
+                continue;
+            }
+            let c = Ranked { id, rank, score: s };
             if heap.len() < budget {
                 heap.push(c);
-            } else if let Some(mut worst) = heap.peek_mut()
-                && c < *worst
+                if heap.len() == budget {
+                    worst = heap.peek().copied();
+                }
+            } else if let Some(w) = worst
+                && c < w
             {
-                *worst = c;
+                if let Some(mut top) = heap.peek_mut() {
+                    *top = c;
+                }
+                worst = heap.peek().copied();
             }
         }
+        scratch.touched = touched;
         let mut out: Vec<(u32, f32, f32)> =
             heap.into_iter().map(|c| (c.id, c.rank, c.score)).collect();
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use name_matching::{NameType, prepare};
+
+    /// Names sharing given names, family names and spellings, so that a query retrieves
+    /// many of them by strong and by weak (typo) keys.
+    fn names() -> Vec<Prepared> {
+        let given = [
+            "Mohammed", "Muhammad", "Abu Bakr", "Ali", "Omar", "Umar", "Khalid", "Khaled", "Yusuf",
+            "Youssef", "Ibrahim", "Abdullah",
+        ];
+        let family = [
+            "al-Baghdadi",
+            "Bagdadi",
+            "al-Masri",
+            "Hassan",
+            "Hasan",
+            "Rahman",
+            "Rashid",
+            "al-Rasheed",
+            "Zarqawi",
+            "Haqqani",
+            "Nasser",
+            "Nasir",
+        ];
+        let mut out = Vec::new();
+        for (i, g) in given.iter().enumerate() {
+            for (j, f) in family.iter().enumerate() {
+                out.push(prepare(&format!("{g} {f}"), NameType::Person));
+                if (i + j) % 3 == 0 {
+                    let middle = given[(i + 5) % given.len()];
+                    out.push(prepare(&format!("{g} {middle} {f}"), NameType::Person));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn lookups_cut_by_reach_return_what_an_uncut_retrieval_ranks() {
+        let names = names();
+        let mut builder = PostingsBuilder::default();
+        for (id, p) in names.iter().enumerate() {
+            builder.add(id as u32, p);
+        }
+        let postings = builder.finish(names.len());
+        let ntok: Vec<u8> = names.iter().map(|p| p.tokens().len() as u8).collect();
+        let mut scratch = Scratch::default();
+        let mut cut_some = false;
+        let queries = [
+            "Mohamed Bagdadi",
+            "Abu Bakr al-Baghdadi",
+            "Khalid Yusuf Hassan",
+            "Omar",
+            "Ali Nasser Rashid",
+            "Ibrahim Abdullah al-Masri Haqqani",
+        ];
+        for q in queries {
+            let q = prepare(q, NameType::Person);
+            let total: f32 = q.tokens().iter().map(|t| t.weight() as f32).sum();
+            for share in [0.3f32, 0.5, 0.8] {
+                let min = total * share;
+                for (budget, even) in [(3, false), (10, true), (1000, false)] {
+                    let admit = |id: u32| !even || id % 2 == 0;
+                    let cut =
+                        postings.candidates(&q, budget, min, &ntok, 0.1, 0.0, &mut scratch, admit);
+                    let cut_touched = scratch.touched.len();
+                    // without a minimum nothing is cut: every name sharing a key is ranked
+                    let all = postings.candidates(
+                        &q,
+                        usize::MAX,
+                        f32::MIN,
+                        &ntok,
+                        0.1,
+                        0.0,
+                        &mut scratch,
+                        admit,
+                    );
+                    cut_some |= cut_touched < scratch.touched.len();
+                    let expected: Vec<_> = all
+                        .into_iter()
+                        .filter(|c| c.2 >= min)
+                        .take(budget)
+                        .collect();
+                    assert_eq!(cut, expected, "share {share}, budget {budget}");
+                }
+            }
+        }
+        assert!(cut_some, "no lookup was cut: the test exercises nothing");
     }
 }
