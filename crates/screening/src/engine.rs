@@ -263,30 +263,55 @@ fn threads() -> usize {
         .clamp(1, 8)
 }
 
-/// Runs `f` over `items` on all cores, keeping order.
+/// Items a worker of [`par_map`] takes at a time.
+const PAR_CHUNK: usize = 64;
+
+/// Runs `f` over `items` on all cores, keeping order. Workers take small chunks from a
+/// shared counter rather than one equal share each: on a shared machine one core is often
+/// slower than the other, and a fixed split would leave the faster one idle at the end.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let n = threads();
     if n == 1 || items.len() < 256 {
         return items.iter().map(&f).collect();
     }
-    let chunk = items.len().div_ceil(n);
+    let chunks = items.len().div_ceil(PAR_CHUNK);
+    let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| {
-                let f = &f;
-                s.spawn(move || c.iter().map(f).collect::<Vec<R>>())
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let (f, next) = (&f, &next);
+                s.spawn(move || {
+                    // (chunk number, its results), in the order this worker took them
+                    let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let start = k.saturating_mul(PAR_CHUNK);
+                        let end = start.saturating_add(PAR_CHUNK).min(items.len());
+                        let Some(c) = items.get(start..end).filter(|c| !c.is_empty()) else {
+                            break;
+                        };
+                        done.push((k, c.iter().map(f).collect()));
+                    }
+                    done
+                })
             })
             .collect();
-        let mut out = Vec::with_capacity(items.len());
+        let mut parts: Vec<Option<Vec<R>>> = (0..chunks).map(|_| None).collect();
         for h in handles {
             // A panic in a worker is a bug in the matcher; re-raise it on the caller's thread.
             match h.join() {
-                Ok(v) => out.extend(v),
+                Ok(done) => {
+                    for (k, v) in done {
+                        if let Some(p) = parts.get_mut(k) {
+                            *p = Some(v);
+                        }
+                    }
+                }
                 Err(e) => std::panic::resume_unwind(e),
             }
         }
-        out
+        parts.into_iter().flatten().flatten().collect()
     })
 }
 
@@ -995,4 +1020,26 @@ impl Screener {
 
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::par_map;
+
+    #[test]
+    fn par_map_keeps_input_order_for_any_length() {
+        // lengths below, at and around the parallel threshold and the chunk size
+        for n in [0usize, 1, 255, 256, 257, 1000, 64 * 7 + 3] {
+            let items: Vec<u64> = (0..n as u64).collect();
+            // uneven work, so that workers finish chunks out of order
+            let out = par_map(&items, |&x| {
+                (0..x % 97).fold(x, |a, b| a.wrapping_mul(31) ^ b)
+            });
+            let expected: Vec<u64> = items
+                .iter()
+                .map(|&x| (0..x % 97).fold(x, |a, b| a.wrapping_mul(31) ^ b))
+                .collect();
+            assert_eq!(out, expected, "{n} items");
+        }
+    }
 }

@@ -643,4 +643,32 @@ mod tests {
         }
         assert!(cut_some, "no lookup was cut: the test exercises nothing");
     }
+
+    #[test]
+    fn results_stay_the_same_when_the_query_generation_wraps() {
+        let names = names();
+        let mut builder = PostingsBuilder::default();
+        for (id, p) in names.iter().enumerate() {
+            builder.add(id as u32, p);
+        }
+        let postings = builder.finish(names.len());
+        let ntok: Vec<u8> = names.iter().map(|p| p.tokens().len() as u8).collect();
+        let queries = [
+            prepare("Abu Bakr al-Baghdadi", NameType::Person),
+            prepare("Khaled Rasheed", NameType::Person),
+        ];
+        let run = |q: &Prepared, scratch: &mut Scratch| {
+            postings.candidates(q, 10, 0.5, &ntok, 0.1, 0.0, scratch, |_| true)
+        };
+        let fresh: Vec<_> = queries
+            .iter()
+            .map(|q| run(q, &mut Scratch::default()))
+            .collect();
+        // one scratch over many more queries than the u8 generation counts
+        let mut scratch = Scratch::default();
+        for round in 0..600 {
+            let k = round % 2;
+            assert_eq!(run(&queries[k], &mut scratch), fresh[k], "query {round}");
+        }
+    }
 }
