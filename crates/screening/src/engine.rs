@@ -742,10 +742,6 @@ impl Screener {
                 best.push((n.entity, s, raw, id));
             }
         }
-        best.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.3.cmp(&b.3)));
-        best.dedup_by_key(|b| b.0);
-
-        // Qualifiers and cutoff.
         let quals = &req.quals;
         let threshold = req.threshold;
         let max_bonus = if quals.is_empty() {
@@ -753,6 +749,16 @@ impl Screener {
         } else {
             self.config.dob_match_bonus + self.config.country_bonus + self.config.document_bonus
         };
+        // Names that cannot reach the cutoff even with every qualifier bonus go first (most
+        // candidates): an entity whose best name is among them is skipped below anyway, and
+        // the best name of any other entity stays, so the sort is short.
+        // (exactly the negation of the `<` test below, NaN included)
+        let cutoff = self.config.cutoff;
+        best.retain(|b| (b.1 + max_bonus).partial_cmp(&cutoff) != Some(std::cmp::Ordering::Less));
+        best.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.3.cmp(&b.3)));
+        best.dedup_by_key(|b| b.0);
+
+        // Qualifiers and cutoff.
         let mut scored: Vec<Scored> = Vec::new();
         for (ei, s, raw, id) in best {
             if s + max_bonus < self.config.cutoff {
