@@ -46,6 +46,9 @@ pub struct Screener {
     form_names: Vec<u32>,
     /// Keyed tokens (names and numbers) per form, for retrieval ranking.
     form_ntok: Vec<u8>,
+    /// Entity and weak flag of each name (by name id): read for every name of every scored
+    /// form, and a compact copy saves a cache miss on the full [`IndexedName`] each.
+    name_meta: Vec<(u32, bool)>,
     postings: Postings,
     rarity: Rarity,
     /// Comparison ids of the tokens of each form's representative name:
@@ -476,6 +479,7 @@ impl Screener {
         }
         let postings = postings.finish(forms.len());
         drop(token_of);
+        let name_meta = names.iter().map(|n| (n.entity, n.weak)).collect();
         Screener {
             config,
             lists: infos,
@@ -485,6 +489,7 @@ impl Screener {
             forms,
             form_names,
             form_ntok,
+            name_meta,
             postings,
             rarity,
             form_tokens,
@@ -703,17 +708,20 @@ impl Screener {
         // name type at a time so that one token-pair memo serves each query preparation in
         // turn (the order of scoring does not change the result: `best` is sorted below).
         let mut best: Vec<(u32, f64, f64, u32)> = Vec::with_capacity(2 * cands.len()); // (entity, score, raw, name id)
-        let mut by_type: SmallVec<[(NameType, u32); 64]> = cands
+        // (the representative's token count is read here, in a tight loop whose cache misses
+        // on the scattered names overlap, rather than one at a time while scoring)
+        let mut by_type: SmallVec<[(NameType, u32, usize); 64]> = cands
             .iter()
             .filter_map(|&(fid, _, _)| {
                 let f = self.forms.get(fid as usize)?;
-                Some((name_type(f.schema), fid))
+                let ntok = self.names.get(f.rep as usize)?.prepared.tokens().len();
+                Some((name_type(f.schema), fid, ntok))
             })
             .collect();
         // stable: within a type, retrieval order
-        by_type.sort_by_key(|&(ty, _)| ty as u8);
+        by_type.sort_by_key(|&(ty, _, _)| ty as u8);
         let mut memo_for: Option<NameType> = None;
-        for &(ty, fid) in &by_type {
+        for &(ty, fid, ntok) in &by_type {
             let Some(f) = self.forms.get(fid as usize) else {
                 continue;
             };
@@ -726,20 +734,19 @@ impl Screener {
                 memo_for = Some(ty);
             }
             let a = f.tokens as usize;
-            let ids = self
-                .form_tokens
-                .get(a..a + rep.prepared.tokens().len())
-                .unwrap_or(&[]);
+            let ids = self.form_tokens.get(a..a + ntok).unwrap_or(&[]);
             let raw = name_matching::score_memo(q, &rep.prepared, ids, memo);
             let (a, b) = (f.first as usize, (f.first + f.len) as usize);
             for &id in &self.form_names[a..b] {
-                let n = &self.names[id as usize];
-                let s = if n.weak {
+                let Some(&(entity, weak)) = self.name_meta.get(id as usize) else {
+                    continue;
+                };
+                let s = if weak {
                     raw * self.config.weak_alias_factor
                 } else {
                     raw
                 };
-                best.push((n.entity, s, raw, id));
+                best.push((entity, s, raw, id));
             }
         }
         let quals = &req.quals;
