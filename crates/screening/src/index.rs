@@ -616,7 +616,7 @@ mod tests {
             for share in [0.3f32, 0.5, 0.8] {
                 let min = total * share;
                 for (budget, even) in [(3, false), (10, true), (1000, false)] {
-                    let admit = |id: u32| !even || id % 2 == 0;
+                    let admit = |id: u32| !even || id.is_multiple_of(2);
                     let cut =
                         postings.candidates(&q, budget, min, &ntok, 0.1, 0.0, &mut scratch, admit);
                     let cut_touched = scratch.touched.len();
