@@ -251,37 +251,23 @@ impl Scratch {
     }
 }
 
-/// A retrieved name in the top-`budget` heap of [`Postings::candidates`], ordered worst last:
-/// `a > b` when `a` ranks lower (or equal with a larger id), so the heap's top is the worst.
-#[derive(Debug, Clone, Copy)]
-struct Ranked {
-    id: u32,
-    rank: f32,
-    score: f32,
+/// Order key of a retrieved name in [`Postings::candidates`]: higher is better. The rank
+/// by the f32 total order in the high half (the standard library's `total_cmp` mapping, made
+/// unsigned), the complement of the id in the low half (ties go to the lower id): one u64
+/// comparison instead of a float and an integer comparison in the top-`budget` heap.
+#[inline]
+fn rank_key(rank: f32, id: u32) -> u64 {
+    let b = rank.to_bits() as i32;
+    let ordered = (b ^ ((((b >> 31) as u32) >> 1) as i32)) as u32 ^ 0x8000_0000;
+    (u64::from(ordered) << 32) | u64::from(!id)
 }
 
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other
-            .rank
-            .total_cmp(&self.rank)
-            .then(self.id.cmp(&other.id))
-    }
+/// The rank and id a [`rank_key`] was made of.
+fn key_rank(key: u64) -> (f32, u32) {
+    let ordered = ((key >> 32) as u32 ^ 0x8000_0000) as i32;
+    let b = ordered ^ ((((ordered >> 31) as u32) >> 1) as i32);
+    (f32::from_bits(b as u32), !(key as u32))
 }
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == std::cmp::Ordering::Equal
-    }
-}
-
-impl Eq for Ranked {}
 
 /// One posting list a query token looks up, with the strength of the key and the list's bit
 /// set if it is long.
@@ -505,12 +491,12 @@ impl Postings {
                 }
             }
         }
-        // Best `budget` by (rank desc, id asc). A bounded max-heap of the worst kept so far
-        // (hand-written order on f32 ranks): most names are rejected by one comparison with
-        // a copy of its top, which costs a fraction of selecting over every touched name.
-        let mut heap: std::collections::BinaryHeap<Ranked> =
+        // Best `budget` by (rank desc, id asc). A bounded heap of the kept names' keys with
+        // the worst on top: most names are rejected by one comparison with a copy of it,
+        // which costs a fraction of selecting over every touched name.
+        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>> =
             std::collections::BinaryHeap::with_capacity(budget.min(touched.len()) + 1);
-        let mut worst: Option<Ranked> = None;
+        let mut worst: Option<u64> = None;
         for &id in &touched {
             let Some(slot) = slots.get(id as usize) else {
                 continue;
@@ -522,33 +508,31 @@ impl Postings {
             let extra = ntok
                 .get(id as usize)
                 .map_or(0, |n| n.saturating_sub(slot.count));
-            let rank = s - extra_penalty * f32::from(extra);
-            if let Some(w) = worst
-                && rank < w.rank
-            {
-                // ranks below the worst kept (an f32 `<` implies the total order's)
-                continue;
-            }
-            let c = Ranked { id, rank, score: s };
+            let key = rank_key(s - extra_penalty * f32::from(extra), id);
             if heap.len() < budget {
-                heap.push(c);
+                heap.push(std::cmp::Reverse(key));
                 if heap.len() == budget {
-                    worst = heap.peek().copied();
+                    worst = heap.peek().map(|r| r.0);
                 }
             } else if let Some(w) = worst
-                && c < w
+                && key > w
             {
                 if let Some(mut top) = heap.peek_mut() {
-                    *top = c;
+                    *top = std::cmp::Reverse(key);
                 }
-                worst = heap.peek().copied();
+                worst = heap.peek().map(|r| r.0);
             }
         }
         scratch.touched = touched;
-        let mut out: Vec<(u32, f32, f32)> =
-            heap.into_iter().map(|c| (c.id, c.rank, c.score)).collect();
-        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out
+        let mut keys: Vec<u64> = heap.into_iter().map(|r| r.0).collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.into_iter()
+            .map(|key| {
+                let (rank, id) = key_rank(key);
+                let score = slots.get(id as usize).map_or(0.0, |s| s.score);
+                (id, rank, score)
+            })
+            .collect()
     }
 }
 
@@ -642,6 +626,40 @@ mod tests {
             }
         }
         assert!(cut_some, "no lookup was cut: the test exercises nothing");
+    }
+
+    #[test]
+    fn rank_keys_order_like_rank_then_id_and_give_both_back() {
+        let ranks = [
+            -1.5f32,
+            -0.0,
+            0.0,
+            1e-30,
+            0.3,
+            f32::from_bits(0.3f32.to_bits() + 1),
+            1.0,
+            2.5,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+        ];
+        let ids = [0u32, 1, 7, u32::MAX - 1, u32::MAX];
+        let mut all = Vec::new();
+        for &r in &ranks {
+            for &id in &ids {
+                all.push((r, id));
+            }
+        }
+        for &(ra, ia) in &all {
+            let ka = rank_key(ra, ia);
+            let (r, i) = key_rank(ka);
+            assert_eq!((r.to_bits(), i), (ra.to_bits(), ia));
+            for &(rb, ib) in &all {
+                // better = higher rank (total order), then lower id
+                let better = rb.total_cmp(&ra).then(ia.cmp(&ib));
+                assert_eq!(rank_key(rb, ib).cmp(&ka), better, "{rb} {ib} vs {ra} {ia}");
+            }
+        }
     }
 
     #[test]
