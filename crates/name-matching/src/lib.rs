@@ -212,7 +212,7 @@ fn prepare_raw(
 ) -> Prepared {
     let inverted = raw.len() >= 2 && raw[0].comma_after;
     let mut removed = Vec::new();
-    let works = rules::apply(raw, ty, &mut removed);
+    let (works, slavic) = rules::apply(raw, ty, &mut removed);
     if works.len() > align::MAX_TOKENS {
         truncated = true;
     }
@@ -220,25 +220,41 @@ fn prepare_raw(
         .into_iter()
         .take(align::MAX_TOKENS)
         .map(|w| {
-            let Some(built) = built.as_deref_mut() else {
-                let mut t = Token::new(w.original, w.text, w.script, w.kind, w.amq);
-                t.canonical = w.canonical;
-                return t;
-            };
-            if let Some((_, t)) = built.iter().find(|(amq, t)| {
-                *amq == w.amq
-                    && t.kind == w.kind
-                    && t.script == w.script
-                    && t.canonical == w.canonical
-                    && t.text == w.text
-                    && t.original == w.original
-            }) {
-                return t.clone();
+            // the `j` = y reading of a `j` token in a name with East Slavic evidence (see
+            // `rules::slavic`), for `reasons::slavic_glide`
+            let glide = slavic
+                && w.kind == TokenKind::Name
+                && w.script == Script::Latin
+                && w.text.contains('j');
+            if let Some(built) = built.as_deref() {
+                if let Some((_, t)) = built.iter().find(|(amq, t)| {
+                    *amq == w.amq
+                        && t.kind == w.kind
+                        && t.script == w.script
+                        && t.canonical == w.canonical
+                        && t.text == w.text
+                        && t.original == w.original
+                        && t.glide.is_some() == glide
+                }) {
+                    return t.clone();
+                }
             }
+            let glide = glide.then(|| {
+                Box::new(Token::new(
+                    w.original.clone(),
+                    rules::slavic::rewrite(&w.text),
+                    w.script,
+                    w.kind,
+                    w.amq,
+                ))
+            });
             let amq = w.amq;
             let mut t = Token::new(w.original, w.text, w.script, w.kind, amq);
             t.canonical = w.canonical;
-            built.push((amq, t.clone()));
+            t.glide = glide;
+            if let Some(built) = built.as_deref_mut() {
+                built.push((amq, t.clone()));
+            }
             t
         })
         .collect();

@@ -106,7 +106,13 @@ pub(crate) fn slavic_j(s: &str) -> bool {
     const ENDS: &[&str] = &[
         "ij", "ej", "itj", "ovna", "evna", "ov", "ev", "ova", "eva", "skaja", "enko",
     ];
-    s.contains("tj") || s.contains("sj") || s.contains("zj") || ENDS.iter().any(|e| s.ends_with(e))
+    // (`-ij`, `-ej` from five letters, as in `rules::slavic`: `Atej` is the Arabic `Atef`)
+    s.contains("tj")
+        || s.contains("sj")
+        || s.contains("zj")
+        || ENDS
+            .iter()
+            .any(|e| s.ends_with(e) && (e.len() > 2 || s.len() >= 5))
 }
 
 /// Appends a class, collapsing doubles and reducing vowel pairs.

@@ -82,6 +82,10 @@ pub struct Token {
     /// is another name token with the same form (see `align::repeats_aligned`); 0 for
     /// tokens that are not names.
     pub(crate) same_form: u32,
+    /// Name-level, set by [`crate::prepare`]: for a Latin `j` token of a person's name with
+    /// East Slavic evidence, the token read with `j` = `y` (`Ilja` → `ilya`; see
+    /// [`crate::reasons::slavic_glide`]).
+    pub(crate) glide: Option<Box<Token>>,
 }
 
 impl Token {
@@ -173,6 +177,7 @@ impl Token {
             coarse_len,
             coarse_ends: [cf, cl, af, al],
             same_form: 0,
+            glide: None,
         }
     }
 
@@ -253,6 +258,7 @@ impl Token {
             && self.canonical == other.canonical
             && self.mass[0].to_bits() == other.mass[0].to_bits()
             && self.mass[1].to_bits() == other.mass[1].to_bits()
+            && self.glide.as_ref().map(|g| &g.text) == other.glide.as_ref().map(|g| &g.text)
     }
 
     /// Hashes what [`Token::same_comparison`] compares (a subset is enough: equal tokens
@@ -264,5 +270,6 @@ impl Token {
         self.kind.hash(h);
         self.form.hash(h);
         self.canonical.hash(h);
+        self.glide.is_some().hash(h);
     }
 }

@@ -162,7 +162,57 @@ pub(crate) fn plausible(q: &Token, c: &Token) -> bool {
 }
 
 /// Compares two tokens; `None` when they do not match by any reason.
+#[inline]
 pub(crate) fn compare_tokens(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
+    let r = compare_plain(q, c);
+    // one side has a `j` = y reading, the other was written without `j`
+    if q.glide.is_some() == c.glide.is_some() {
+        return r;
+    }
+    slavic_glide(q, c, r)
+}
+
+/// What it finds: a `j` token of a person's name with East Slavic evidence (see
+/// [`crate::rules::slavic`]) against a token written with `y`: `Ilja` / `Ilya`, `Darja` /
+/// `Дарья`, `Natalja` / `Natalya`, `Marija` / `Mariya`.
+/// Why it matters: the EU list and Central/Northern European customer files write the glide
+/// `y` of Russian, Ukrainian and Belarusian names as `j`; read letter by letter, `j` is the
+/// English `j` and `Ilja` / `Ilya` do not pair, while a name without a spelling marker is
+/// not rewritten (the `j` of `Eljan Mammadov` is an English `j`).
+/// Example: `Ilja Kurilov` / `Ilya Nikolaevich KURILOV`: `Ilja` = `Ilya` (transliteration 1.00).
+/// Parameters: none; the pair is compared again with the `j` = y reading of the `j` token
+/// and keeps the better answer (an exact match of the reading counts as a transliteration).
+#[cold]
+pub(crate) fn slavic_glide(
+    q: &Token,
+    c: &Token,
+    r: Option<(f32, MatchHow)>,
+) -> Option<(f32, MatchHow)> {
+    if r.is_some_and(|(s, _)| s >= 1.0) {
+        return r;
+    }
+    let alt = match (&q.glide, &c.glide) {
+        (Some(g), None) => compare_plain(g, c),
+        (None, Some(g)) => compare_plain(q, g),
+        _ => None,
+    }
+    .map(|(s, h)| {
+        let h = if h == MatchHow::Exact {
+            MatchHow::Transliteration
+        } else {
+            h
+        };
+        (s, h)
+    });
+    match (r, alt) {
+        (Some(a), Some(b)) if b.0 > a.0 => Some(b),
+        (None, b) => b,
+        (a, _) => a,
+    }
+}
+
+/// [`compare_tokens`] without the Slavic `j` = y reading.
+pub(crate) fn compare_plain(q: &Token, c: &Token) -> Option<(f32, MatchHow)> {
     // the translation glossary only speaks for tagged words (skipping the call is exact:
     // `translation::check` refuses two untagged tokens)
     if (q.canonical.is_some() || c.canonical.is_some())
@@ -289,6 +339,26 @@ mod tests {
             || c.coarse_alt
                 .as_deref()
                 .is_some_and(|y| ends(a, y.as_bytes()))
+    }
+
+    #[test]
+    fn a_slavic_j_pairs_with_y_only_in_a_name_with_slavic_evidence() {
+        use crate::NameType::Person;
+        use crate::test_util::score;
+        let t = |s: &str, i: usize| crate::prepare(s, Person).tokens()[i].clone();
+        let r = compare_tokens(&t("Ilja Kurilov", 0), &t("Ilya Nikolaevich KURILOV", 0));
+        assert_eq!(r, Some((1.0, MatchHow::Transliteration)));
+        // either side may be the `j` side, and Cyrillic counts as written with `y`
+        let r = compare_tokens(&t("Дарья Борисова", 0), &t("Darja Borisova", 0));
+        assert!(matches!(r, Some((s, _)) if s >= 0.95), "{r:?}");
+        assert!(score("Ilja Kurilov", "Ilya Nikolaevich KURILOV") >= 0.85);
+        assert!(score("Natalja Volkova", "Natalya VOLKOVA") >= 0.95);
+        // without Slavic evidence, `j` stays the English `j`
+        assert_eq!(
+            compare_tokens(&t("Najla Hassan", 0), &t("Nayla Hassan", 0)),
+            None
+        );
+        assert_eq!(compare_tokens(&t("Jamal", 0), &t("Yamal", 0)), None);
     }
 
     #[test]

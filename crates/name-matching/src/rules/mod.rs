@@ -8,7 +8,9 @@
 //! 5. `compounds`: theophoric and kunya compounds are fused into one token (`Abd al-Rahman`,
 //!    `Abdurrahman` and `عبد الرحمن` → one token; `Abu Bakr` → `abubakr`).
 //! 6. `slavic` (persons, first): East Slavic names in Swedish, Finnish,
-//!    Czech or Polish spelling are rewritten the English way (`Jurjevitj` → `yuryevich`).
+//!    Czech or Polish spelling are rewritten the English way (`Jurjevitj` → `yuryevich`);
+//!    in a name with other East Slavic evidence, a `j` token left as written also gets a
+//!    `j` = `y` reading for pairing (`Ilja Kurilov` / `Ilya KURILOV`).
 //! 7. `somali` (persons, after `slavic`): names in Somali Latin orthography are read the
 //!    English way (`Maxamed` → `mahamed`, `Cusman` → `usman`).
 //! 8. `surname_particles` (persons, after `particles`): Spanish, Portuguese and French
@@ -98,9 +100,15 @@ impl Work {
     }
 }
 
-/// Applies every rule for the given name type.
-pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Removed>) -> Vec<Work> {
+/// Applies every rule for the given name type. Also returns whether the name shows East
+/// Slavic evidence (see [`slavic::apply`]), which lets its `j` tokens be read as `y`.
+pub(crate) fn apply(
+    tokens: Vec<RawToken>,
+    ty: NameType,
+    removed: &mut Vec<Removed>,
+) -> (Vec<Work>, bool) {
     let mut w: Vec<Work> = tokens.into_iter().map(Work::from_raw).collect();
+    let mut slavic_context = false;
     match ty {
         NameType::Organization => {
             legal_forms::apply(&mut w, removed);
@@ -108,7 +116,7 @@ pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Remov
             compounds::apply(&mut w);
         }
         NameType::Person => {
-            slavic::apply(&mut w);
+            slavic_context = slavic::apply(&mut w);
             somali::apply(&mut w);
             honorifics::apply(&mut w, removed);
             articles::apply(&mut w, removed, true);
@@ -123,7 +131,7 @@ pub(crate) fn apply(tokens: Vec<RawToken>, ty: NameType, removed: &mut Vec<Remov
             compounds::apply(&mut w);
         }
     }
-    w
+    (w, slavic_context)
 }
 
 /// Vessel type prefixes: `M/V`, `M.V.`, `MV`, `M/T`, `MT`, `SS`, `MY`, `FV`, `RV` (joined when

@@ -17,7 +17,15 @@
 //! and the names share no retrieval key.
 //! Example: `Vjatjeslav Jurjevitj LOGINOV` → `vyacheslav`, `yuryevich`, `loginov`.
 //! Parameters: none; the rewrite is name-wide (every Latin token of the name), so that a
-//! given name without a marker (`Jelena`) follows its family name. Arabic, Turkish and
+//! given name without a marker (`Jelena`) follows its family name.
+//!
+//! A name that shows no marker but other East Slavic evidence (a family-name or patronymic
+//! ending such as `-ov`, `-ova`, `-evich`, `-auna`, a Cyrillic word, or a word starting with
+//! a consonant and `j`: `Pjotr`, `Ljudmila`) is not rewritten, since `Eljan Mammadov` and
+//! `Amjad KARIMOV` are read with an English `j`; instead [`apply`] reports the evidence and
+//! its `j` tokens get a second, `j` = `y` reading that the matcher may pair (`Ilja
+//! Kurilov` / `Ilya Nikolaevich KURILOV`, `Darja Borisova` / `Дарья Борисова`; see
+//! [`crate::reasons::slavic_glide`]). Arabic, Turkish and
 //! English spellings with `j` (Jamal, Majid, Faraj, `Jamshid KARIMOV`) show no marker and are
 //! left alone: a `Ja-` name next to a `-ov` family name is read the Slavic way only when
 //! another token proves the convention.
@@ -35,14 +43,18 @@ const SLAVIC_ENDS: &[&str] = &[
     "evna", "skaja", "skaya", "skij", "skiy", "enko",
 ];
 
-/// True when the token alone shows the `j` = y convention.
+/// True when the token alone shows the `j` = y convention. The short endings `-ij`, `-ej`
+/// count from five letters (`Sergej`, `Matej`, `Jurij`): a four-letter `Atej` is a
+/// spelling of the Arabic `Atef`, and would turn `NAJIB` of the same name into `nayib`.
 fn shows_convention(t: &str) -> bool {
     t.contains('j')
         && (t.contains("tj")
             || t.contains("sj")
             || t.contains("zj")
             || t.contains("tsh")
-            || J_ENDS.iter().any(|e| t.ends_with(e)))
+            || J_ENDS
+                .iter()
+                .any(|e| t.ends_with(e) && (e.len() > 2 || t.len() >= 5)))
 }
 
 /// True when a folded token has a Slavic family-name or patronymic ending.
@@ -50,8 +62,42 @@ fn slavic_ending(t: &str) -> bool {
     t.len() >= 5 && SLAVIC_ENDS.iter().any(|e| t.ends_with(e))
 }
 
+/// Belarusian and Ukrainian endings (Łacinka-style and BGN spellings) that count as East
+/// Slavic evidence besides [`SLAVIC_ENDS`] (`Svjatlana Pjatrouna`, `Aljaksandrauna`,
+/// `BANDARENKA`).
+const EVIDENCE_ENDS: &[&str] = &["auna", "euna", "ouna", "avich", "enka", "ovych", "evych"];
+
+/// True when a folded Latin token starts with a consonant followed by the glide `j` and a
+/// vowel (`pjotr`, `ljudmila`, `vjaceslav`): a Central/Northern European spelling of a
+/// Slavic name; English, Arabic and Turkic romanisations never start so (`dj` is the
+/// French `j`, `Djamel`, and is left out).
+fn initial_glide(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() >= 4
+        && matches!(
+            b[0],
+            b'b' | b'f' | b'k' | b'l' | b'm' | b'n' | b'p' | b'r' | b's' | b't' | b'v' | b'z'
+        )
+        && b[1] == b'j'
+        && matches!(b[2], b'a' | b'e' | b'o' | b'u')
+}
+
+/// True when a name token shows East Slavic evidence (see the module docs).
+fn slavic_evidence(t: &Work) -> bool {
+    if !t.is_name() {
+        return false;
+    }
+    if t.script == crate::normalize::Script::Cyrillic {
+        return true;
+    }
+    t.latin()
+        && (slavic_ending(&t.text)
+            || (t.text.len() >= 6 && EVIDENCE_ENDS.iter().any(|e| t.text.ends_with(e)))
+            || initial_glide(&t.text))
+}
+
 /// Rewrites one folded token into the English-style spelling.
-fn rewrite(t: &str) -> String {
+pub(crate) fn rewrite(t: &str) -> String {
     let b = t.as_bytes();
     let mut out = String::with_capacity(t.len() + 2);
     let mut i = 0;
@@ -90,8 +136,8 @@ fn rewrite(t: &str) -> String {
 }
 
 /// Rewrites the Latin tokens of a name written the Central/Northern European way (see the
-/// module docs).
-pub(crate) fn apply(w: &mut [Work]) {
+/// module docs). Returns true when the name shows East Slavic evidence (rewritten or not).
+pub(crate) fn apply(w: &mut [Work]) -> bool {
     let latin = |t: &Work| t.is_name() && t.latin();
     let proven = w.iter().any(|t| latin(t) && shows_convention(&t.text));
     let initial_je = w
@@ -99,13 +145,14 @@ pub(crate) fn apply(w: &mut [Work]) {
         .any(|t| latin(t) && (t.text.starts_with("je") || t.text.starts_with("ju")))
         && w.iter().any(|t| latin(t) && slavic_ending(&t.text));
     if !proven && !initial_je {
-        return;
+        return w.iter().any(slavic_evidence);
     }
     for t in w.iter_mut() {
         if latin(t) && t.text.contains('j') {
             t.text = rewrite(&t.text);
         }
     }
+    true
 }
 
 #[cfg(test)]
@@ -117,6 +164,27 @@ mod tests {
         let mut w: Vec<Work> = tokenize(s).0.into_iter().map(Work::from_raw).collect();
         apply(&mut w);
         w.into_iter().map(|t| t.text).collect()
+    }
+
+    fn evidence(s: &str) -> bool {
+        let mut w: Vec<Work> = tokenize(s).0.into_iter().map(Work::from_raw).collect();
+        apply(&mut w)
+    }
+
+    #[test]
+    fn slavic_evidence_without_a_marker_keeps_the_spelling() {
+        // evidence, but no token proves the `j` = y convention: nothing is rewritten
+        assert_eq!(run("Ilja Kurilov"), vec!["ilja", "kurilov"]);
+        assert_eq!(run("Eljan Mammadov"), vec!["eljan", "mammadov"]);
+        assert!(evidence("Ilja Kurilov"));
+        assert!(evidence("Pjotr Aven"));
+        assert!(evidence("Svjatlana Pjatrouna KATSUBA"));
+        assert!(evidence("Иля Курилов"));
+        assert!(evidence("Vjatjeslav Jurjevitj LOGINOV"));
+        // no evidence: Arabic, French and English names with `j`
+        assert!(!evidence("Jamal Majid Faraj"));
+        assert!(!evidence("Djamel Moustafa"));
+        assert!(!evidence("John Jones"));
     }
 
     #[test]
@@ -144,6 +212,12 @@ mod tests {
     fn a_given_name_follows_its_slavic_family_name() {
         assert_eq!(run("Jelena Děmidova"), vec!["yelena", "demidova"]);
         assert_eq!(run("Jurij Konovejev"), vec!["yuriy", "konoveyev"]);
+    }
+
+    #[test]
+    fn a_four_letter_ej_word_proves_nothing() {
+        assert_eq!(run("Atej NAJIB"), vec!["atej", "najib"]);
+        assert_eq!(run("Matej Novak"), vec!["matey", "novak"]);
     }
 
     #[test]
