@@ -1,7 +1,7 @@
 //! Honorifics and titles.
 //!
 //! What it finds: titles written before (rarely after) a person's name: religious (Sheikh,
-//! Shaykh, Mullah, Haji, Imam, Maulana, Mawlawi, Qari, Mufti, Ayatollah), civil and military
+//! Shaykh, Mullah, Haji, Imam, Maulana, Mawlawi, Qari/Kari, Mufti, Ayatollah), civil and military
 //! (Dr, Mr, Mrs, Prof, Eng, Gen, Col, Capt) and their Arabic forms (الشيخ, الحاج, ملا, الدكتور).
 //! Why it matters: lists and queries add or omit titles freely ("Mullah Mohammed Omar" vs
 //! "Mohammed Omar"); a title must neither create a match nor count as an unmatched name part.
@@ -59,6 +59,8 @@ const LATIN: &[&str] = &[
     "molvi",
     "mevlevi",
     "qari",
+    // Qari in Pashto/Urdu-style romanisation, as the EU list writes it (`Kari Rahmat`)
+    "kari",
     "mufti",
     "ayatollah",
     "ayatullah",
@@ -216,6 +218,15 @@ mod tests {
         }
         let (t, _) = run("حاجى مالك نورزى");
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn qari_spelled_with_k_is_a_title() {
+        let (t, r) = run("Kari Saifoullah");
+        assert_eq!(t, vec!["saifoullah"]);
+        assert_eq!(r, vec!["Kari"]);
+        // alone, it stays a name
+        assert_eq!(run("Kari").0, vec!["kari"]);
     }
 
     #[test]
