@@ -6,7 +6,9 @@
 //! code, known-romanisation variant groups, and exact text for numbers and scripts without
 //! sound classes. The index adds its own typo keys: every coarse key of four or more classes
 //! is also posted with each one class deleted (a symmetric-deletion scheme), so one inserted,
-//! deleted or substituted consonant still retrieves the name.
+//! deleted or substituted consonant still retrieves the name. The second part of a Latin
+//! `abd-`/`abu-` compound is also posted as exact text (`abd-jabbar` → `jabbar`), since the
+//! matcher pairs it with a query that names only that part.
 //!
 //! Ranking: each query token adds its rarity weight × the key's strength to every name it
 //! retrieves (once per token, the strongest key counts). Tokens are looked up rarest first,
@@ -78,6 +80,17 @@ fn deletion_count(coarse: &str) -> usize {
     }
 }
 
+/// The second part of a Latin `abd-`/`abu-` compound as the matcher writes it
+/// (`abd-jabbar` → `jabbar`), which the index also posts as exact text: a query that names
+/// only that part, or an initial and that part (`A. JABBAR OMARI` for `Abdul Jabbar
+/// OMARI`, which the matcher pairs), shares no other key with the fused compound.
+fn compound_second(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("abd-")
+        .or_else(|| text.strip_prefix("abu-"))?;
+    (rest.len() >= 3 && !rest.contains('-')).then_some(rest)
+}
+
 /// Builds [`Postings`]: posts keys of names added in ascending id order.
 #[derive(Debug, Default)]
 pub(crate) struct PostingsBuilder {
@@ -113,6 +126,12 @@ impl PostingsBuilder {
                 buf.push_str("x:");
                 buf.push_str(t.text());
                 self.post(&buf, id);
+                if let Some(rest) = compound_second(t.text()) {
+                    buf.clear();
+                    buf.push_str("x:");
+                    buf.push_str(rest);
+                    self.post(&buf, id);
+                }
             }
         }
         for k in p.index_keys() {
@@ -660,6 +679,28 @@ mod tests {
                 assert_eq!(rank_key(rb, ib).cmp(&ka), better, "{rb} {ib} vs {ra} {ia}");
             }
         }
+    }
+
+    #[test]
+    fn the_second_part_of_a_compound_retrieves_the_compound() {
+        assert_eq!(compound_second("abd-jabbar"), Some("jabbar"));
+        assert_eq!(compound_second("abu-bakr"), Some("bakr"));
+        assert_eq!(compound_second("jabbar"), None);
+        let names = ["Abdul Jabbar OMARI", "Abdul Rahman OMARI"];
+        let mut b = PostingsBuilder::default();
+        let mut ntok = Vec::new();
+        for (id, n) in names.iter().enumerate() {
+            let p = prepare(n, NameType::Person);
+            b.add(id as u32, &p);
+            ntok.push(p.tokens().len() as u8);
+        }
+        let postings = b.finish(names.len());
+        let q = prepare("A. JABBAR OMARI", NameType::Person);
+        let mut scratch = Scratch::default();
+        let got = postings.candidates(&q, 64, 0.0, &ntok, 0.1, 0.0, &mut scratch, |_| true);
+        // `Jabbar` and `Omari` both credit the compound's name, `Omari` alone the other
+        assert_eq!(got.first().map(|c| c.0), Some(0), "{got:?}");
+        assert!(got[0].2 > got[1].2 + 0.5, "{got:?}");
     }
 
     #[test]
