@@ -226,8 +226,8 @@ fn prepare_raw(
                 && w.kind == TokenKind::Name
                 && w.script == Script::Latin
                 && w.text.contains('j');
-            if let Some(built) = built.as_deref() {
-                if let Some((_, t)) = built.iter().find(|(amq, t)| {
+            if let Some(built) = built.as_deref()
+                && let Some((_, t)) = built.iter().find(|(amq, t)| {
                     *amq == w.amq
                         && t.kind == w.kind
                         && t.script == w.script
@@ -235,9 +235,9 @@ fn prepare_raw(
                         && t.text == w.text
                         && t.original == w.original
                         && t.glide.is_some() == glide
-                }) {
-                    return t.clone();
-                }
+                })
+            {
+                return t.clone();
             }
             let glide = glide.then(|| {
                 Box::new(Token::new(

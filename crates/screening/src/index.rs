@@ -594,15 +594,19 @@ mod tests {
         out
     }
 
-    #[test]
-    fn lookups_cut_by_reach_return_what_an_uncut_retrieval_ranks() {
-        let names = names();
+    /// The postings of `names` and their token counts.
+    fn index_of(names: &[Prepared]) -> (Postings, Vec<u8>) {
         let mut builder = PostingsBuilder::default();
         for (id, p) in names.iter().enumerate() {
             builder.add(id as u32, p);
         }
-        let postings = builder.finish(names.len());
-        let ntok: Vec<u8> = names.iter().map(|p| p.tokens().len() as u8).collect();
+        let ntok = names.iter().map(|p| p.tokens().len() as u8).collect();
+        (builder.finish(names.len()), ntok)
+    }
+
+    #[test]
+    fn lookups_cut_by_reach_return_what_an_uncut_retrieval_ranks() {
+        let (postings, ntok) = index_of(&names());
         let mut scratch = Scratch::default();
         let mut cut_some = false;
         let queries = [
@@ -705,13 +709,7 @@ mod tests {
 
     #[test]
     fn results_stay_the_same_when_the_query_generation_wraps() {
-        let names = names();
-        let mut builder = PostingsBuilder::default();
-        for (id, p) in names.iter().enumerate() {
-            builder.add(id as u32, p);
-        }
-        let postings = builder.finish(names.len());
-        let ntok: Vec<u8> = names.iter().map(|p| p.tokens().len() as u8).collect();
+        let (postings, ntok) = index_of(&names());
         let queries = [
             prepare("Abu Bakr al-Baghdadi", NameType::Person),
             prepare("Khaled Rasheed", NameType::Person),
