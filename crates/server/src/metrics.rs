@@ -32,14 +32,7 @@ struct Inner {
 struct RouteStats {
     /// (method, status) → requests; a handful of entries per route.
     requests: Vec<(String, u16, u64)>,
-    latency: Histogram,
-}
-
-#[derive(Debug, Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+    latency: store::LatencyHistogram,
 }
 
 impl Metrics {
@@ -59,15 +52,7 @@ impl Metrics {
             Some((_, _, n)) => *n += 1,
             None => r.requests.push((method.to_string(), status, 1)),
         }
-        let h = &mut r.latency;
-        let s = took.as_secs_f64();
-        for (i, b) in BUCKETS.iter().enumerate() {
-            if s <= *b {
-                h.counts[i] += 1;
-            }
-        }
-        h.sum += s;
-        h.count += 1;
+        r.latency.observe(took);
     }
 
     pub fn observe_screening(&self, endpoint: &str, hits: u64, matches: u64, suppressed: u64) {
@@ -126,15 +111,12 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE raqib_http_request_duration_seconds histogram");
         for (route, stats) in &routes {
-            let h = &stats.latency;
             let labels = format!("route=\"{}\"", esc(route));
             write_histogram(
                 &mut out,
                 "raqib_http_request_duration_seconds",
                 &labels,
-                &h.counts,
-                h.count,
-                h.sum,
+                &stats.latency,
             );
         }
         let _ = writeln!(
@@ -229,15 +211,7 @@ fn render_writer(out: &mut String, w: &store::WriterStats) {
     ] {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} histogram");
-        let cumulative: Vec<u64> = h
-            .counts
-            .iter()
-            .scan(0, |acc, n| {
-                *acc += n;
-                Some(*acc)
-            })
-            .collect();
-        write_histogram(out, name, "", &cumulative, h.count, h.sum_seconds);
+        write_histogram(out, name, "", h);
     }
 }
 
@@ -250,17 +224,13 @@ fn write_counter(out: &mut String, name: &str, help: &str, value: u64) {
 
 /// One histogram's `_bucket` (cumulative counts over [`BUCKETS`]), `_sum` and `_count`
 /// lines; `labels` (`key="value"`, may be empty) goes on each.
-fn write_histogram(
-    out: &mut String,
-    name: &str,
-    labels: &str,
-    cumulative: &[u64],
-    count: u64,
-    sum: f64,
-) {
+fn write_histogram(out: &mut String, name: &str, labels: &str, h: &store::LatencyHistogram) {
     let sep = if labels.is_empty() { "" } else { "," };
-    for (b, n) in BUCKETS.iter().zip(cumulative) {
-        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {n}");
+    let (count, sum) = (h.count, h.sum_seconds);
+    let mut cumulative = 0;
+    for (b, n) in BUCKETS.iter().zip(h.counts) {
+        cumulative += n;
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {cumulative}");
     }
     let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
     let braced = if labels.is_empty() {

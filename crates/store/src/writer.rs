@@ -68,7 +68,8 @@ pub struct LatencyHistogram {
 }
 
 impl LatencyHistogram {
-    fn observe(&mut self, took: Duration) {
+    /// Counts one observation (the server's HTTP histograms use this type too).
+    pub fn observe(&mut self, took: Duration) {
         let s = took.as_secs_f64();
         let slot = LATENCY_BUCKETS
             .iter()

@@ -69,12 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for (i, name) in NAMES.iter().enumerate() {
         let query = Query {
             name: name.to_string(),
-            schema: None,
-            birth_date: None,
-            country: None,
-            document: None,
-            threshold: None,
-            limit: None,
+            ..Query::default()
         };
         let hits = screener
             .screen(&query)
