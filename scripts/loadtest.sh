@@ -9,6 +9,9 @@
 #                                       # older binary first (fresh database each) and prints
 #                                       # the new/old ratio: compare within one run on a noisy
 #                                       # machine
+#   FLOOR_DURATION=10s                  # GET /healthz at the same connections after the
+#                                       # steady phase: the spread the shared machine itself
+#                                       # adds (empty: skipped)
 #
 # Two ways to load it, because they answer two questions:
 #  * saturation (wrk, closed loop): every connection sends its next request as soon as the
@@ -149,9 +152,45 @@ steady() {  # $1 = binary, $2 = label, $3 = wrk output file
     # Warm-up (not reported).
     wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/screen.lua" "http://127.0.0.1:$PORT" >/dev/null
     echo "== $2 /v1/screen: $CONNECTIONS connections, $THREADS wrk threads, $DURATION, load average $(cut -d' ' -f1 /proc/loadavg)" >&2
+    local cpu0 stat0 cpu1 stat1
+    cpu0="$(server_ticks)"; stat0="$(machine_ticks)"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/screen.lua" "http://127.0.0.1:$PORT" | tee "$3" >&2
+    cpu1="$(server_ticks)"; stat1="$(machine_ticks)"
     summarise "$3" "$2"
+    cpu_report "$3" "$2" "$cpu0" "$cpu1" "$stat0" "$stat1"
     server_report "$2"
+}
+
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }  # utime + stime
+machine_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t; exit}' /proc/stat; }  # idle, total
+
+# Where the time goes: server CPU per request, the machine's idle share, and Little's law
+# (connections / throughput = the mean latency of a closed loop: no server makes a closed
+# loop's mean latency lower than that at a given throughput).
+cpu_report() {  # $1 = wrk output, $2 = label, $3 $4 = server ticks before/after, $5 $6 = machine "idle total" before/after
+    python3 - "$@" "$CONNECTIONS" "$(getconf CLK_TCK)" <<'PY'
+import re, sys
+out, label, c0, c1, s0, s1, conns, hz = sys.argv[1:]
+text = open(out).read()
+m = re.search(r"(\d+) requests in ([\d.]+)(\w+)", text)
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+if not m or not rps:
+    sys.exit(0)
+n, rps = int(m.group(1)), float(rps.group(1))
+(i0, t0), (i1, t1) = map(int, s0.split()), map(int, s1.split())
+cpu = (int(c1) - int(c0)) / int(hz)
+print("%s cpu: server %.0f us per request, machine idle %.0f%%; Little's law: %s connections / %.0f req/s = %.2f ms mean latency"
+      % (label, cpu / max(n, 1) * 1e6, 100 * (i1 - i0) / max(t1 - t0, 1), conns, rps, int(conns) / max(rps, 1) * 1e3))
+PY
+}
+
+# The harness's own floor: the same connections against GET /healthz (no matching, no
+# storage), on the same shared cores. Its p99/p50 is the spread the machine adds to any
+# request. FLOOR_DURATION= (empty) skips it.
+floor() {  # $1 = label
+    [ -n "${FLOOR_DURATION:-10s}" ] || return 0
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${FLOOR_DURATION:-10s}" --latency "http://127.0.0.1:$PORT/healthz" >"$WORK/floor.txt"
+    summarise "$WORK/floor.txt" "$1 floor (GET /healthz)"
 }
 
 server_report() {  # $1 = label: the server's own view from /metrics (bucket bounds, not exact)
@@ -215,6 +254,7 @@ if [ -n "${BASELINE_BIN:-}" ]; then
 fi
 DB="$WORK/steady.db"
 steady "$BIN" steady "$WORK/wrk1.txt"
+floor steady
 fixed_rate steady "$WORK/oha1"
 if [ -n "${BASELINE_BIN:-}" ]; then
     awk -v a="$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk0.txt")" -v b="$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk1.txt")" \
