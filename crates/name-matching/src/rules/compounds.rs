@@ -119,7 +119,14 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
                     i += 1;
                     continue;
                 }
-                if ALLAH_LATIN.contains(&n.as_str()) && t != "abd" {
+                // `Hamdullah Allah Noor`: a name that already ends in `Allah` is the whole
+                // compound; the next `Allah` is a name of its own
+                if ALLAH_LATIN.contains(&n.as_str())
+                    && t != "abd"
+                    && !ALLAH_LATIN
+                        .iter()
+                        .any(|a| t.len() > a.len() && t.ends_with(a))
+                {
                     fuse(w, i, format!("{t}-{n}"));
                     i += 1;
                     continue;
@@ -155,7 +162,10 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
                 i += 1;
                 continue;
             }
-            if next_ok && (w[i + 1].text == "الله" || w[i + 1].text == "له") {
+            if next_ok
+                && (w[i + 1].text == "الله" || w[i + 1].text == "له")
+                && !(t.chars().count() > 4 && t.ends_with("الله"))
+            {
                 fuse(w, i, format!("{t}له"));
                 i += 1;
                 continue;
@@ -271,5 +281,13 @@ mod tests {
     fn short_words_stay() {
         assert_eq!(run("Abdi"), vec!["abdi"]);
         assert_eq!(run("Abdul"), vec!["abdul"]);
+    }
+
+    #[test]
+    fn a_name_already_ending_in_allah_does_not_take_the_next_allah() {
+        // the UN's `HAMDULLAH ALLAH NOOR` is `حمد الله الله نور`: `Allah` is a name of its own
+        assert_eq!(run("Hamdullah Allah Noor"), ["hamdullah", "allah", "noor"]);
+        assert_eq!(run("حمدالله الله نور").len(), 3);
+        assert_eq!(run("Hamd Allah Noor"), ["hamd-allah", "noor"]);
     }
 }
