@@ -11,10 +11,14 @@
 //! matcher pairs it with a query that names only that part.
 //!
 //! Ranking: each query token adds its rarity weight × the key's strength to every name it
-//! retrieves (once per token, the strongest key counts). Tokens are looked up rarest first,
-//! and once rarer tokens have produced candidates a very long posting list (a common token
-//! such as "mohammed") only adds to existing candidates instead of creating thousands of new
-//! ones. A lookup that cannot lift a name it would create to the minimum retrieval score
+//! retrieves (once per token, the strongest key counts). Every posting list of ordinary
+//! length is walked first, most selective token first; the very long posting lists (a common
+//! token such as "mohammed") come last and only add to the candidates that every token
+//! produced, instead of creating thousands of new ones. (Walked in token order instead, a
+//! common token's long lists would miss the names that a later, rarer token creates:
+//! `Mohamad Bazzal` would not credit `Mohamad` to `Muhammad Qasim AL-BAZZAL`.) A typo key
+//! whose posting list is that long is a common name's key (`Hamdullah` less its `l` is
+//! `Ahmad`), evidence of nothing, and is not looked up. A lookup that cannot lift a name it would create to the minimum retrieval score
 //! (its token's strongest remaining key plus every later token's strongest key fall short)
 //! only boosts names met before: the result is the same, without the thousands of
 //! accumulator slots of names that share only a weak key with the commonest query tokens.
@@ -212,12 +216,29 @@ struct Slot {
     score: f32,
     /// Query generation that last wrote the slot (the slot is stale otherwise).
     stamp: u8,
-    /// Number of query tokens that credited the name.
-    count: u8,
+    /// The query tokens that credited the name, bit `min(t, 7)` for token `t`. Tokens past
+    /// the eighth share the last bit: in a name that long a later token's credit can be
+    /// withheld (and the count of crediting tokens is low), never doubled; eight bits keep
+    /// the slot at eight bytes.
+    tokens: u8,
     /// The lookup (index into the query's lookups) that last credited the name: its token
     /// is the last token to credit the name and its contribution that token's contribution
     /// (a token counts once, with its strongest key).
     look: u16,
+}
+
+/// The bit of query token `t` in [`Slot::tokens`].
+#[inline]
+fn token_bit(t: u16) -> u8 {
+    1 << t.min(7)
+}
+
+impl Slot {
+    /// Number of query tokens that credited the name.
+    #[inline]
+    fn count(&self) -> u8 {
+        self.tokens.count_ones() as u8
+    }
 }
 
 /// Per-query working memory for retrieval, reused across queries (one per thread at a time):
@@ -250,7 +271,9 @@ impl Scratch {
     }
 
     /// Credits a name met by lookup `k` (of token `t`, adding `add`); `tokens` and `adds`
-    /// hold the token and the contribution of every lookup of the query.
+    /// hold the token and the contribution of every lookup of the query. A token counts
+    /// once: its consecutive lookups keep the strongest key; when it comes back after other
+    /// tokens (its long posting lists are walked last), its earlier credit stands.
     #[inline]
     fn credit(slot: &mut Slot, k: u16, t: u16, add: f32, tokens: &[u16], adds: &[f32]) {
         let last = usize::from(slot.look);
@@ -262,10 +285,10 @@ impl Scratch {
                 slot.score += add - contrib;
                 slot.look = k;
             }
-        } else {
+        } else if slot.tokens & token_bit(t) == 0 {
             slot.score += add;
             slot.look = k;
-            slot.count = slot.count.saturating_add(1);
+            slot.tokens |= token_bit(t);
         }
     }
 }
@@ -327,6 +350,16 @@ impl Postings {
         (t, ids, strength, bits)
     }
 
+    /// A typo lookup of `key` for query token `t`, unless its posting list is long: a typo
+    /// form shared by thousands of names is a common name's key (`Hamdullah` less its `l`
+    /// is `Ahmad`), evidence of nothing, and it would credit all of them.
+    fn typo_lookup<'a>(&'a self, t: u16, key: &str, out: &mut Vec<Lookup<'a>>) {
+        let l = self.lookup(t, key, TYPO_STRENGTH);
+        if l.1.len() <= LONG_POSTING {
+            out.push(l);
+        }
+    }
+
     /// The lookups of one query key: the key itself and, for a coarse key, its typo forms
     /// (matching list tokens with one consonant class more, less or different).
     fn lookups<'a>(
@@ -346,15 +379,15 @@ impl Postings {
             buf.clear();
             buf.push_str("d:");
             buf.push_str(c);
-            out.push(self.lookup(t, buf, TYPO_STRENGTH));
+            self.typo_lookup(t, buf, out);
             for i in 0..deletion_count(c) {
                 deletion_into(buf, c, i);
                 // we have one class more than the list token
                 buf.replace_range(..2, "c:");
-                out.push(self.lookup(t, buf, TYPO_STRENGTH));
+                self.typo_lookup(t, buf, out);
                 // one class substituted
                 buf.replace_range(..2, "d:");
-                out.push(self.lookup(t, buf, TYPO_STRENGTH));
+                self.typo_lookup(t, buf, out);
             }
         }
     }
@@ -403,22 +436,25 @@ impl Postings {
         }
         scratch.key = buf;
         looks.retain(|(_, p, _, _)| !p.is_empty());
-        // Most selective token first; within a token, shortest list first.
+        // Two phases: every posting list short enough to create candidates first, then the
+        // long lists, which only boost (see the module docs). Within a phase, most selective
+        // token first (by its shortest list); within a token, shortest list first.
         let mut shortest: SmallVec<[usize; 16]> = SmallVec::from_elem(usize::MAX, nq);
         for (t, p, _, _) in &looks {
             let s = &mut shortest[*t as usize];
             *s = (*s).min(p.len());
         }
-        looks.sort_by_key(|(t, p, _, _)| (shortest[*t as usize], *t, p.len()));
+        looks.sort_by_key(|(t, p, _, _)| {
+            (p.len() > LONG_POSTING, shortest[*t as usize], *t, p.len())
+        });
         // Slots name a lookup by a u16 index; a prepared name (at most 512 characters and 24
         // tokens) makes a few thousand lookups at the very most, so this never cuts.
         looks.truncate(usize::from(u16::MAX));
 
         scratch.reset(names);
         // Reach of each lookup: the most a name first met there can still score (the
-        // strongest remaining lookup of its token, plus the strongest lookup of every later
-        // token; a token counts once, with its strongest key, and a token's lookups are
-        // consecutive). A lookup whose reach falls short of `min_score` only boosts names
+        // strongest lookup of every token from there on, its own included; a token counts
+        // once, with at most its strongest key). A lookup whose reach falls short of `min_score` only boosts names
         // met before: a name it would create could never be ranked, so the result is the
         // same and the thousands of names that share only a weak key with the last,
         // commonest query tokens cost no accumulator slot. (The margin covers f32 rounding
@@ -429,15 +465,17 @@ impl Postings {
                 .map_or(0.0, |t| t.weight() as f32)
         };
         let mut reach: SmallVec<[f32; 64]> = SmallVec::from_elem(0.0, looks.len());
-        let (mut after, mut group_best, mut group) = (0f32, 0f32, None);
+        let mut best_after: SmallVec<[f32; 16]> = SmallVec::from_elem(0.0, nq);
+        let mut sum = 0f32;
         for (r, &(t, _, strength, _)) in reach.iter_mut().zip(&looks).rev() {
-            if group != Some(t) {
-                after += group_best;
-                group_best = 0.0;
-                group = Some(t);
+            if let Some(b) = best_after.get_mut(usize::from(t)) {
+                let add = weight_of(t) * strength;
+                if add > *b {
+                    sum += add - *b;
+                    *b = add;
+                }
             }
-            group_best = group_best.max(weight_of(t) * strength);
-            *r = group_best + after;
+            *r = sum;
         }
         let unreachable = min_score - REACH_MARGIN * min_score.abs().max(1.0);
         // token and contribution of each lookup (what a slot's `look` stands for)
@@ -472,7 +510,7 @@ impl Postings {
                         *slot = Slot {
                             score: add,
                             stamp: generation,
-                            count: 1,
+                            tokens: token_bit(t),
                             look: k,
                         };
                         touched.push(id);
@@ -526,7 +564,7 @@ impl Postings {
             }
             let extra = ntok
                 .get(id as usize)
-                .map_or(0, |n| n.saturating_sub(slot.count));
+                .map_or(0, |n| n.saturating_sub(slot.count()));
             let key = rank_key(s - extra_penalty * f32::from(extra), id);
             if heap.len() < budget {
                 heap.push(std::cmp::Reverse(key));
@@ -727,5 +765,78 @@ mod tests {
             let k = round % 2;
             assert_eq!(run(&queries[k], &mut scratch), fresh[k], "query {round}");
         }
+    }
+
+    /// Distinct made-up words whose consonants (f g k n p r s v z) share no key with the
+    /// names under test.
+    fn word(mut i: usize) -> String {
+        const C: &[u8] = b"fgknprsvz";
+        const V: &[u8] = b"aeiou";
+        let mut w = String::new();
+        for _ in 0..4 {
+            w.push(C[i % C.len()] as char);
+            i /= C.len();
+            w.push(V[i % V.len()] as char);
+            i /= V.len();
+        }
+        w
+    }
+
+    #[test]
+    fn a_common_tokens_long_lists_credit_candidates_of_later_tokens() {
+        // The expected name shares the rare `Bazzal` exactly and `Mohamad` only through the
+        // long posting lists of its keys (`Muhammad` is written differently). 70 names share
+        // `Mohamad` exactly and a consonant key with `Bazzal` (`Abdullah`); one name shares
+        // a typo key of `Mohamad` (`Hamad`), which makes `Mohamad` look selective.
+        let weights = |t: &name_matching::Token| match t.text() {
+            "mohamad" | "muhammad" => 0.5,
+            _ => 1.0,
+        };
+        let mut names = vec![
+            "Muhammad Qasim Bazzal".to_string(),
+            "Hamad Ruzaki".to_string(),
+        ];
+        names.extend((0..70).map(|i| format!("Mohamad Abdullah {}", word(i))));
+        names.extend((0..1600).map(|i| format!("Muhammad {}", word(100 + i))));
+        let prepared: Vec<Prepared> = names
+            .iter()
+            .map(|n| {
+                let mut p = prepare(n, NameType::Person);
+                p.apply_weights(&weights);
+                p
+            })
+            .collect();
+        let (postings, ntok) = index_of(&prepared);
+        let mut q = prepare("Mohamad Bazzal", NameType::Person);
+        q.apply_weights(&weights);
+        let mut scratch = Scratch::default();
+        let got = postings.candidates(&q, 64, 0.0, &ntok, 0.1, 0.0, &mut scratch, |_| true);
+        assert_eq!(got.first().map(|c| c.0), Some(0), "{got:?}");
+        // both query tokens credited it: Bazzal exactly, Mohamad through a long list
+        assert!(got[0].2 > 1.3, "{got:?}");
+    }
+
+    #[test]
+    fn a_token_met_again_in_the_long_lists_counts_once() {
+        // `Muhammad` (its exact text the shortest list, so looked up first) credits
+        // `Muhammad Bazzal`, then `Bazzal` does, then `Muhammad` comes back with its
+        // consonant keys (long lists, walked last): it must not count twice.
+        let mut names = vec!["Muhammad Bazzal".to_string()];
+        names.extend((0..1600).map(|i| format!("Mohammed {}", word(100 + i))));
+        names.extend((0..20).map(|i| format!("Muhammad {}", word(3000 + i))));
+        names.extend((0..40).map(|i| format!("{} Bazzal", word(4000 + i))));
+        let prepared: Vec<Prepared> = names.iter().map(|n| prepare(n, NameType::Person)).collect();
+        let (postings, ntok) = index_of(&prepared);
+        let q = prepare("Muhammad Bazzal", NameType::Person);
+        let total: f32 = q.tokens().iter().map(|t| t.weight() as f32).sum();
+        let mut scratch = Scratch::default();
+        let got = postings.candidates(&q, 64, 0.0, &ntok, 0.1, 0.0, &mut scratch, |_| true);
+        for (id, _, score) in &got {
+            assert!(
+                *score <= total + 1e-4,
+                "name {id} credited {score} > {total}: {got:?}"
+            );
+        }
+        assert_eq!(got.first().map(|c| c.0), Some(0), "{got:?}");
     }
 }
