@@ -18,10 +18,11 @@
 //! common token's long lists would miss the names that a later, rarer token creates:
 //! `Mohamad Bazzal` would not credit `Mohamad` to `Muhammad Qasim AL-BAZZAL`.) A typo key
 //! whose posting list is that long is a common name's key (`Hamdullah` less its `l` is
-//! `Ahmad`), evidence of nothing, and is not looked up. A lookup that cannot lift a name it would create to the minimum retrieval score
-//! (its token's strongest remaining key plus every later token's strongest key fall short)
-//! only boosts names met before: the result is the same, without the thousands of
-//! accumulator slots of names that share only a weak key with the commonest query tokens.
+//! `Ahmad`), evidence of nothing, and is not looked up. A lookup that cannot lift a name it
+//! would create to the minimum retrieval score (the strongest remaining key of every query
+//! token, its own included, falls short) only boosts names met before: the result is the
+//! same, without the thousands of accumulator slots of names that share only a weak key with
+//! the commonest query tokens.
 //! The best `candidate_budget` names are scored by the matcher. The index also posts
 //! each token's exact comparable text, so a name spelled exactly like the query outranks the
 //! thousands of names that merely share a short consonant key.

@@ -13,7 +13,8 @@
 //! 2. Candidate retrieval: every prepared token yields retrieval keys; an inverted index maps
 //!    keys to list-name forms (posting lists). A form is a list name's comparable tokens: the
 //!    same name on UN, EU, UK and OFAC lists is one form, retrieved and scored once. Keys are
-//!    looked up rarest first and candidates are accumulated with IDF weights in a reusable
+//!    looked up rarest first, very long posting lists last (they only boost the candidates
+//!    the others created), and candidates are accumulated with IDF weights in a reusable
 //!    dense accumulator; the best `candidate_budget` forms (ranked by retrieval score, less a
 //!    little for every list token the query did not retrieve) are scored. Keys that are too
 //!    common (tokens such as "mohammed", "al", "company") never create candidates on their
