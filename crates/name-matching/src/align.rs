@@ -283,6 +283,10 @@ pub(crate) fn align_with(
     if q_used.count_ones() < nq as u32 {
         initial_compound(q, wq, c, wc, nq, &mut links, &mut q_used);
     }
+    // a query `Abdul` + family name that took only the family name of a list `Abdul X` + family name
+    if c_used.count_ones() < nc as u32 {
+        truncated_compound(q, wq, c, wc, nc, &mut links, &mut c_used);
+    }
     // fused pairs among the left-overs
     if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
         fuse_leftovers(q, wq, c, wc, nq, nc, &mut links, &mut q_used, &mut c_used);
@@ -546,6 +550,79 @@ fn initial_compound(
         l.score = sim * 0.97;
         l.how = MatchHow::Fused;
         l.weight = (wq[i + 1] + wc[j]) / 2.0;
+    }
+}
+
+/// Score factor of a query `Abdul` standing for a list `Abd` compound (see
+/// [`truncated_compound`]): a little under an exact match, above an initial's share.
+pub const TRUNCATED_COMPOUND_FACTOR: f32 = 0.95;
+
+/// What it finds: a query that writes `Abdul` alone before a family name, against a list
+/// name that spells the compound out: `ABDUL KHADEM` / `Abdul Rauf KHADEM`, `ABDUL AGHA` /
+/// `AGHA, Abdul Rahman`.
+/// Why it matters: the compounds rule reads the query's `Abdul Khadem` as one name, "servant
+/// of Khadem", which then pairs with the list's `Khadem` only as a compound part (0.85) and
+/// leaves `Abdul Rauf` unmatched: 0.65, while the initial `A. KHADEM` scores 0.98. `Abdul`
+/// alone, a given name in its own right in South Asia and how the compound is shortened, says
+/// at least what the initial says.
+/// Example: `ABDUL KHADEM` / `Abdul Rauf Khadem`: `ABDUL KHADEM` = `Abdul Rauf Khadem`
+/// (fused, 0.95).
+/// Parameters: the query token is a Latin `abd` compound written as two words, linked to a
+/// plain list token as its part; the list token next to that one is an unmatched `abd`
+/// compound; the link then covers both list tokens and scores the part's similarity ×
+/// [`TRUNCATED_COMPOUND_FACTOR`].
+#[allow(clippy::too_many_arguments)]
+fn truncated_compound(
+    q: &Prepared,
+    wq: &[f32],
+    c: &Prepared,
+    wc: &[f32],
+    nc: usize,
+    links: &mut SmallVec<[Link; 8]>,
+    c_used: &mut u32,
+) {
+    for l in links.iter_mut() {
+        if l.how != MatchHow::Fused || l.q.1 != NONE || l.c.1 != NONE {
+            continue;
+        }
+        let (i, j) = (l.q.0 as usize, l.c.0 as usize);
+        let (qt, part) = (&q.tokens[i], &c.tokens[j]);
+        if qt.compound != 0
+            || qt.script != crate::normalize::Script::Latin
+            || !qt.original.contains(' ')
+            || part.kind != TokenKind::Name
+            || part.compound != reasons::NO_COMPOUND
+        {
+            continue;
+        }
+        let Some(rest) = reasons::compound_second(qt) else {
+            continue;
+        };
+        let sim = crate::distance::similarity(
+            rest,
+            reasons::writing(qt),
+            &part.form,
+            reasons::writing(part),
+        );
+        if sim < reasons::compound_part::MIN_SIMILARITY {
+            continue;
+        }
+        let next = [j.checked_sub(1), Some(j + 1)]
+            .into_iter()
+            .flatten()
+            .find(|&k| {
+                k < nc
+                    && *c_used & (1 << k) == 0
+                    && c.tokens[k].compound == 0
+                    && c.tokens[k].kind == TokenKind::Name
+            });
+        let Some(k) = next else {
+            continue;
+        };
+        *c_used |= 1 << k;
+        l.c = (j.min(k) as u8, j.max(k) as u8);
+        l.score = sim * TRUNCATED_COMPOUND_FACTOR;
+        l.weight = (wq[i] + wc[j].max(wc[k])) / 2.0;
     }
 }
 
@@ -820,5 +897,24 @@ mod tests {
                 "Ruben Albertovich KARAKEYAN"
             ) < 0.8
         );
+    }
+
+    #[test]
+    fn abdul_alone_before_a_family_name_stands_for_the_list_compound() {
+        let full = score("ABDUL KHADEM", "Abdul Rauf Khadem");
+        assert!(full >= 0.9, "{full}");
+        assert!(full >= score("A. KHADEM", "Abdul Rauf Khadem") - 0.05);
+        let reordered = score("ABDUL AGHA", "Agha, Abdul Rahman");
+        assert!(reordered >= 0.9, "{reordered}");
+    }
+
+    #[test]
+    fn abdul_alone_needs_the_family_name_and_a_list_compound_beside_it() {
+        // another family name
+        assert!(score("ABDUL KHADEM", "Abdul Rauf Omari") < 0.6);
+        // no `Abd` compound next to the family name: the query's compound stays one name
+        assert!(score("ABDUL KHADEM", "Mohammad Khadem") < 0.8);
+        // written as one word, the compound is one name
+        assert!(score("Abdulkhadem", "Abdul Rauf Khadem") < 0.8);
     }
 }

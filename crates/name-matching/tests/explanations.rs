@@ -133,3 +133,13 @@ fn swedish_spelling_of_a_russian_name() {
         NameType::Person,
     );
 }
+
+#[test]
+fn abdul_alone_stands_for_the_list_compound() {
+    case(
+        "truncated_compound",
+        "ABDUL KHADEM",
+        "Abdul Rauf Khadem",
+        NameType::Person,
+    );
+}

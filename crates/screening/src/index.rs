@@ -8,7 +8,8 @@
 //! is also posted with each one class deleted (a symmetric-deletion scheme), so one inserted,
 //! deleted or substituted consonant still retrieves the name. The second part of a Latin
 //! `abd-`/`abu-` compound is also posted as exact text (`abd-jabbar` → `jabbar`), since the
-//! matcher pairs it with a query that names only that part.
+//! matcher pairs it with a query that names only that part; the other way round, a query's
+//! `abd-` compound also looks its part up (`Abdul Khadem` → `khadem`).
 //!
 //! Ranking: each query token adds its rarity weight × the key's strength to every name it
 //! retrieves (once per token, the strongest key counts). Every posting list of ordinary
@@ -56,6 +57,8 @@ fn key_strength(k: &IndexKey) -> f32 {
 /// Strength of the exact-text key the index adds for every name token.
 const EXACT_STRENGTH: f32 = 1.0;
 const TYPO_STRENGTH: f32 = 0.6;
+/// Strength of a query compound's part looked up alone (the matcher's compound-part factor).
+const PART_STRENGTH: f32 = 0.85;
 /// Relative margin under the minimum retrieval score below which a lookup's reach counts
 /// as unreachable (far above the rounding error of summing a few dozen f32 terms).
 const REACH_MARGIN: f32 = 1e-4;
@@ -427,6 +430,17 @@ impl Postings {
                 buf.push_str("x:");
                 buf.push_str(t.text());
                 looks.push(self.lookup(i as u16, &buf, EXACT_STRENGTH));
+                // the other way round from the list side's posted part: a query `abd`
+                // compound (`Abdul Khadem`) retrieves names that write its part alone
+                // (`Abdul Rauf KHADEM`, `Afif KHADEM`), which the matcher pairs
+                if let Some(rest) =
+                    compound_second(t.text()).filter(|_| t.text().starts_with("abd-"))
+                {
+                    buf.clear();
+                    buf.push_str("x:");
+                    buf.push_str(rest);
+                    looks.push(self.lookup(i as u16, &buf, PART_STRENGTH));
+                }
             }
         }
         for k in &q.index_keys() {
@@ -838,6 +852,19 @@ mod tests {
                 "name {id} credited {score} > {total}: {got:?}"
             );
         }
+        assert_eq!(got.first().map(|c| c.0), Some(0), "{got:?}");
+    }
+
+    #[test]
+    fn a_query_compound_retrieves_names_that_write_its_part_alone() {
+        let names: Vec<Prepared> = ["Abdul Rauf Khadem", "Abdul Rauf Omari", "Khalid Hassan"]
+            .iter()
+            .map(|n| prepare(n, NameType::Person))
+            .collect();
+        let (postings, ntok) = index_of(&names);
+        let q = prepare("ABDUL KHADEM", NameType::Person);
+        let mut scratch = Scratch::default();
+        let got = postings.candidates(&q, 64, 0.5, &ntok, 0.1, 0.0, &mut scratch, |_| true);
         assert_eq!(got.first().map(|c| c.0), Some(0), "{got:?}");
     }
 }
