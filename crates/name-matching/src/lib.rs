@@ -234,6 +234,7 @@ fn prepare_raw(
                         && t.canonical == w.canonical
                         && t.text == w.text
                         && t.original == w.original
+                        && t.hyphen_after == w.hyphen_after
                         && t.glide.is_some() == glide
                 })
             {
@@ -248,9 +249,10 @@ fn prepare_raw(
                     w.amq,
                 ))
             });
-            let amq = w.amq;
+            let (amq, hyphen_after) = (w.amq, w.hyphen_after);
             let mut t = Token::new(w.original, w.text, w.script, w.kind, amq);
             t.canonical = w.canonical;
+            t.hyphen_after = hyphen_after;
             t.glide = glide;
             if let Some(built) = built.as_deref_mut() {
                 built.push((amq, t.clone()));

@@ -86,6 +86,9 @@ pub struct Token {
     /// East Slavic evidence, the token read with `j` = `y` (`Ilja` → `ilya`; see
     /// [`crate::reasons::slavic_glide`]).
     pub(crate) glide: Option<Box<Token>>,
+    /// Joined by a hyphen to the next token as written (`Reza-Gholi`, `Jean-Pierre`): an
+    /// initial stands for the hyphenated name as a whole (see `align::initial_hyphenated`).
+    pub(crate) hyphen_after: bool,
 }
 
 impl Token {
@@ -178,6 +181,7 @@ impl Token {
             coarse_ends: [cf, cl, af, al],
             same_form: 0,
             glide: None,
+            hyphen_after: false,
         }
     }
 

@@ -53,6 +53,8 @@ pub(crate) struct RawToken {
     pub final_alef_maqsura: bool,
     /// A comma followed this token in the input ("BAGHDADI, Abu Bakr").
     pub comma_after: bool,
+    /// A hyphen joined this token to the next one (`Reza-Gholi`, `Jean-Pierre`, `Je-son`).
+    pub hyphen_after: bool,
 }
 
 /// Character class used by the tokeniser.
@@ -115,7 +117,17 @@ pub(crate) fn tokenize(input: &str) -> (Vec<RawToken>, bool) {
     };
     for c in clean.chars() {
         match kind(c) {
-            CharKind::Sep => flush(&mut cur, &mut cur_script, &mut tokens),
+            CharKind::Sep => {
+                let (had, before) = (!cur.is_empty(), tokens.len());
+                flush(&mut cur, &mut cur_script, &mut tokens);
+                if had
+                    && tokens.len() > before
+                    && matches!(c, '-' | '\u{2010}' | '\u{2011}')
+                    && let Some(last) = tokens.last_mut()
+                {
+                    last.hyphen_after = true;
+                }
+            }
             CharKind::Comma => {
                 flush(&mut cur, &mut cur_script, &mut tokens);
                 if let Some(last) = tokens.last_mut() {
@@ -162,6 +174,7 @@ fn make_token(original: String, script: Script) -> Option<RawToken> {
         script,
         final_alef_maqsura,
         comma_after: false,
+        hyphen_after: false,
     })
 }
 
@@ -171,6 +184,15 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         tokenize(s).0.into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn a_hyphen_joining_two_words_is_kept_on_the_first() {
+        let hy = |s: &str| -> Vec<bool> { tokenize(s).0.iter().map(|t| t.hyphen_after).collect() };
+        assert_eq!(hy("Reza-Gholi ESMAELI"), [true, false, false]);
+        assert_eq!(hy("RI Je-son"), [false, true, false]);
+        // a space or a comma is no hyphen
+        assert_eq!(hy("Reza Gholi, ESMAELI"), [false, false, false]);
     }
 
     #[test]

@@ -83,6 +83,7 @@ fn fuse(w: &mut Vec<Work>, i: usize, text: String) {
     t.original = format!("{} {}", t.original, next.original);
     t.text = text;
     t.amq = next.amq;
+    t.hyphen_after = next.hyphen_after;
 }
 
 /// Fuses compounds (see module docs).

@@ -68,6 +68,8 @@ pub(crate) struct Work {
     pub amq: bool,
     pub kind: TokenKind,
     pub canonical: Option<&'static str>,
+    /// Joined by a hyphen to the next word as written (see [`crate::Token`]).
+    pub hyphen_after: bool,
 }
 
 impl Work {
@@ -84,6 +86,7 @@ impl Work {
             amq: t.final_alef_maqsura,
             kind,
             canonical: None,
+            hyphen_after: t.hyphen_after,
         }
     }
 
