@@ -171,7 +171,12 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
                 i += 1;
                 continue;
             }
-            if let Some(rest) = t.strip_prefix("عبدال")
+            if let Some(rest) = t.strip_suffix("الدين")
+                && rest.chars().count() >= 2
+            {
+                // written as one word (عزالدين), as the two words fuse (عز الدين → عزدين)
+                w[i].text = format!("{rest}دين");
+            } else if let Some(rest) = t.strip_prefix("عبدال")
                 && rest.chars().count() >= 2
             {
                 w[i].text = format!("عبد{rest}");
@@ -290,5 +295,11 @@ mod tests {
         assert_eq!(run("Hamdullah Allah Noor"), ["hamdullah", "allah", "noor"]);
         assert_eq!(run("حمدالله الله نور").len(), 3);
         assert_eq!(run("Hamd Allah Noor"), ["hamd-allah", "noor"]);
+    }
+
+    #[test]
+    fn ad_din_written_into_the_word_fuses_as_written_apart() {
+        assert_eq!(run("عزالدين"), run("عز الدين"));
+        assert_eq!(run("نورالدين"), run("نور الدين"));
     }
 }
