@@ -192,7 +192,8 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
 }
 
 fn abu_single(t: &str) -> Option<String> {
-    for p in ["abou", "abul", "ebou", "abu", "ebu"] {
+    // `abol` is the Persian spelling (`Abolfazl`, `Abolghasem` = Abu al-Fadl, Abu al-Qasim)
+    for p in ["abou", "abul", "abol", "ebou", "abu", "ebu"] {
         if let Some(r) = t.strip_prefix(p)
             && r.len() >= 4
             && p != "abu"

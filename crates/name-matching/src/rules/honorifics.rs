@@ -2,7 +2,8 @@
 //!
 //! What it finds: titles written before (rarely after) a person's name: religious (Sheikh,
 //! Shaykh, Mullah, Haji, Imam, Maulana, Mawlawi, Qari/Kari, Mufti, Ayatollah), civil and military
-//! (Dr, Mr, Mrs, Prof, Eng, Gen, Col, Capt) and their Arabic forms (الشيخ, الحاج, ملا, الدكتور).
+//! (Dr, Mr, Mrs, Prof, Eng, Gen, Col, Capt) and their Arabic and Persian forms (الشيخ, الحاج, ملا,
+//! الدكتور, دکتر, سرتیپ).
 //! Why it matters: lists and queries add or omit titles freely ("Mullah Mohammed Omar" vs
 //! "Mohammed Omar"); a title must neither create a match nor count as an unmatched name part.
 //! Example: `Sheikh Abdullah Azzam` → tokens `abdlah`, `azzam`; `Sheikh` is kept in
@@ -134,6 +135,12 @@ const ARABIC: &[&str] = &[
     "مهندس",
     "الاستاذ",
     "استاذ",
+    // Persian: doctor (دکتر), and the military ranks lists print before IRGC commanders'
+    // names: brigadier (سرتیپ), major general (سرلشکر), colonel (سرهنگ)
+    "دكتر",
+    "سرتيپ",
+    "سرلشكر",
+    "سرهنگ",
 ];
 
 fn is_honorific(t: &Work) -> bool {
@@ -203,6 +210,19 @@ mod tests {
     fn removes_arabic_titles() {
         let (t, _) = run("الشيخ أسامة بن لادن");
         assert_eq!(t, vec!["اسامه", "بن", "لادن"]);
+    }
+
+    #[test]
+    fn persian_titles_are_set_aside() {
+        for s in [
+            "دکتر سید محمد حسینی",
+            "سرتیپ سید محمد حسینی",
+            "سرلشکر سید محمد حسینی",
+        ] {
+            let (t, r) = run(s);
+            assert_eq!(t.len(), 3, "{s}: {t:?}");
+            assert_eq!(r.len(), 1, "{s}");
+        }
     }
 
     #[test]
