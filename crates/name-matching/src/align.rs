@@ -481,6 +481,37 @@ fn joined_article(a: &crate::Token, b: &crate::Token, short_had_article: bool) -
     })
 }
 
+/// Lowest sound-class similarity of an Arabic word and a Latin word less its joined article
+/// (see [`cross_script_joined_article`]).
+pub const CROSS_JOINED_MIN_SIMILARITY: f32 = 0.85;
+
+/// What it finds: an Arabic word whose article `ال` the article rule set aside, against a
+/// Latin word that writes the article joined: `الماغوط` / `ALMAGHOUT`, `الحسن` / `ELHASSAN`.
+/// Why it matters: lists write family names with the article fused in (`ALMAGHOUT`,
+/// `ALSHARIF`); against the Latin spelling `Al Maghout` the joined-article rule pairs them, but
+/// from Arabic script the article is already gone and `ماغوط` met `almaghout`: 0.
+/// Example: `هلا طريف الماغوط` / `Hala Tarif ALMAGHOUT`: `الماغوط` = `ALMAGHOUT`.
+/// Parameters: the Arabic side had an article set aside; the Latin word starts with `al`,
+/// `el` or `ul` and keeps at least four letters without it; their sound classes agree with a
+/// similarity of at least [`CROSS_JOINED_MIN_SIMILARITY`]; the pair scores that similarity ×
+/// [`JOINED_ARTICLE_SCORE`].
+fn cross_script_joined_article(ar: &crate::Token, la: &crate::Token) -> Option<f32> {
+    use crate::distance::Writing;
+    use crate::normalize::Script;
+    if ar.script != Script::Arabic
+        || ar.kind != TokenKind::Name
+        || la.script != Script::Latin
+        || la.kind != TokenKind::Name
+        || la.article & ARTICLE_FRONT == 0
+    {
+        return None;
+    }
+    let rest = la.text.get(2..).filter(|r| r.len() >= 4)?;
+    let form = crate::phonetic::encode_latin(rest);
+    let sim = crate::distance::similarity(&ar.form, Writing::Abjad, &form, Writing::Full);
+    (sim >= CROSS_JOINED_MIN_SIMILARITY).then_some(sim * JOINED_ARTICLE_SCORE)
+}
+
 /// [`Token::article`](crate::Token) bit: the text starts with `al`, `el` or `ul`.
 const ARTICLE_FRONT: u8 = 1;
 /// [`Token::article`](crate::Token) bit: the text ends with `ul`, `ud` or `ur`.
@@ -743,6 +774,45 @@ fn fuse_leftovers(
             }
         }
     }
+    // across scripts: an Arabic word whose article was set aside against a Latin word with
+    // the article joined (`الماغوط` / `ALMAGHOUT`)
+    let arabic = |p: &Prepared| p.name_mask & !p.latin_name_mask;
+    if q_art && c.article_mask & !*c_used != 0 {
+        for i in Bits(arabic(q) & !*q_used) {
+            for j in Bits(c.article_mask & !*c_used) {
+                if let Some(s) = cross_script_joined_article(&q.tokens[i], &c.tokens[j]) {
+                    *q_used |= 1 << i;
+                    *c_used |= 1 << j;
+                    links.push(Link {
+                        q: (i as u8, NONE),
+                        c: (j as u8, NONE),
+                        score: s,
+                        how: MatchHow::Transliteration,
+                        weight: (wq[i] + wc[j]) / 2.0,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    if c_art && q.article_mask & !*q_used != 0 {
+        for j in Bits(arabic(c) & !*c_used) {
+            for i in Bits(q.article_mask & !*q_used) {
+                if let Some(s) = cross_script_joined_article(&c.tokens[j], &q.tokens[i]) {
+                    *q_used |= 1 << i;
+                    *c_used |= 1 << j;
+                    links.push(Link {
+                        q: (i as u8, NONE),
+                        c: (j as u8, NONE),
+                        score: s,
+                        how: MatchHow::Transliteration,
+                        weight: (wq[i] + wc[j]) / 2.0,
+                    });
+                    break;
+                }
+            }
+        }
+    }
     // two adjacent query tokens = one list token
     for j in Bits(c.name_mask & !*c_used) {
         let free = q.pair_mask & !*q_used & !(*q_used >> 1);
@@ -956,5 +1026,15 @@ mod tests {
         assert!(score("R. ESMAELI", "Reza Gholi ESMAELI") < hyphenated);
         // and the initial must still be the first part's
         assert!(score("G. ESMAELI", "Reza-Gholi ESMAELI") < 0.8);
+    }
+
+    #[test]
+    fn an_arabic_word_meets_its_latin_spelling_with_the_article_joined() {
+        assert!(score("هلا طريف الماغوط", "Hala Tarif ALMAGHOUT") >= 0.9);
+        assert!(score("ALMAGHOUT", "الماغوط") >= 0.9);
+        // the Arabic side must have had the article
+        assert!(score("ماغوط", "ALMAGHOUT") < 0.5);
+        // and the rest must sound alike
+        assert!(score("الماغوط", "ALHASSAN") < 0.5);
     }
 }
