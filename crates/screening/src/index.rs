@@ -253,8 +253,12 @@ pub(crate) struct Scratch {
     /// written once per 255 queries).
     generation: u8,
     slots: Vec<Slot>,
-    /// Names credited in this query, in order of first credit.
+    /// Names credited in this query, in order of first credit: the first `ntouched`
+    /// entries. The vector is as long as `slots` (a name is credited first at most once per
+    /// query), so that recording a new name is one store, with no capacity check in the
+    /// posting-list walk (which also keeps the walk's state in registers).
     touched: Vec<u32>,
+    ntouched: usize,
     key: String,
 }
 
@@ -263,6 +267,7 @@ impl Scratch {
     fn reset(&mut self, names: usize) {
         if self.slots.len() != names {
             self.slots = vec![Slot::default(); names];
+            self.touched = vec![0; names];
             self.generation = 0;
         }
         self.generation = self.generation.wrapping_add(1);
@@ -271,17 +276,23 @@ impl Scratch {
             self.slots.iter_mut().for_each(|s| s.stamp = 0);
             self.generation = 1;
         }
-        self.touched.clear();
+        self.ntouched = 0;
     }
 
-    /// Credits a name met by lookup `k` (of token `t`, adding `add`); `tokens` and `adds`
-    /// hold the token and the contribution of every lookup of the query. A token counts
-    /// once: its consecutive lookups keep the strongest key; when it comes back after other
-    /// tokens (its long posting lists are walked last), its earlier credit stands.
+    /// The names credited in the last query, in order of first credit.
+    #[cfg(test)]
+    fn touched(&self) -> &[u32] {
+        self.touched.get(..self.ntouched).unwrap_or(&[])
+    }
+
+    /// Credits a name met by lookup `k` (of token `t`, adding `add`); `looks` holds the token
+    /// and the contribution of every lookup of the query (one table, so that reading what a
+    /// slot's `look` stands for is one bounds check and one load). A token counts once: its
+    /// consecutive lookups keep the strongest key; when it comes back after other tokens (its
+    /// long posting lists are walked last), its earlier credit stands.
     #[inline]
-    fn credit(slot: &mut Slot, k: u16, t: u16, add: f32, tokens: &[u16], adds: &[f32]) {
-        let last = usize::from(slot.look);
-        let (Some(&last_t), Some(&contrib)) = (tokens.get(last), adds.get(last)) else {
+    fn credit(slot: &mut Slot, k: u16, t: u16, add: f32, looks: &[(u16, f32)]) {
+        let Some(&(last_t, contrib)) = looks.get(usize::from(slot.look)) else {
             return;
         };
         if last_t == t {
@@ -494,8 +505,9 @@ impl Postings {
         }
         let unreachable = min_score - REACH_MARGIN * min_score.abs().max(1.0);
         // token and contribution of each lookup (what a slot's `look` stands for)
-        let tokens: SmallVec<[u16; 64]> = looks.iter().map(|l| l.0).collect();
-        let adds: SmallVec<[f32; 64]> = looks.iter().map(|l| weight_of(l.0) * l.2).collect();
+        let info: SmallVec<[(u16, f32); 64]> =
+            looks.iter().map(|l| (l.0, weight_of(l.0) * l.2)).collect();
+        let info: &[(u16, f32)] = &info;
         // Whether a name was created so far had no lookup been cut by its reach (this
         // decides, as before, whether a long posting list may create names).
         let mut created = false;
@@ -503,8 +515,9 @@ impl Postings {
         // (locals rather than fields behind `&mut`, so the hot loops keep them in registers)
         let slots: &mut [Slot] = &mut scratch.slots;
         let mut touched = std::mem::take(&mut scratch.touched);
-        for (k, ((&(t, plist, _, bits), &reach), &add)) in
-            looks.iter().zip(&reach).zip(&adds).enumerate()
+        let mut ntouched = 0usize;
+        for (k, ((&(t, plist, _, bits), &reach), &(_, add))) in
+            looks.iter().zip(&reach).zip(info).enumerate()
         {
             let k = k as u16;
             let may_grow = plist.len() <= LONG_POSTING || !created;
@@ -520,7 +533,7 @@ impl Postings {
                         continue;
                     };
                     if slot.stamp == generation {
-                        Scratch::credit(slot, k, t, add, &tokens, &adds);
+                        Scratch::credit(slot, k, t, add, info);
                     } else if admit(id) {
                         *slot = Slot {
                             score: add,
@@ -528,28 +541,33 @@ impl Postings {
                             tokens: token_bit(t),
                             look: k,
                         };
-                        touched.push(id);
+                        if let Some(f) = touched.get_mut(ntouched) {
+                            *f = id;
+                            ntouched += 1;
+                        }
                     }
                 }
-                created |= !touched.is_empty();
+                created |= ntouched != 0;
             } else if let Some(bits) = bits {
+                let touched = touched.get(..ntouched).unwrap_or(&[]);
                 // Boost only: test each candidate's bit (crediting the same names as a walk).
-                for &id in &touched {
+                for &id in touched {
                     let i = id as usize;
                     if bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
                         && let Some(slot) = slots.get_mut(i)
                     {
-                        Scratch::credit(slot, k, t, add, &tokens, &adds);
+                        Scratch::credit(slot, k, t, add, info);
                     }
                 }
-            } else if plist.len() > 16 * touched.len() {
+            } else if plist.len() > 16 * ntouched {
+                let touched = touched.get(..ntouched).unwrap_or(&[]);
                 // Boost only, and the list is much longer than the candidate set: probe
                 // the (sorted) posting list per candidate instead of walking it.
-                for &id in &touched {
+                for &id in touched {
                     if plist.binary_search(&id).is_ok()
                         && let Some(slot) = slots.get_mut(id as usize)
                     {
-                        Scratch::credit(slot, k, t, add, &tokens, &adds);
+                        Scratch::credit(slot, k, t, add, info);
                     }
                 }
             } else {
@@ -558,7 +576,7 @@ impl Postings {
                     if let Some(slot) = slots.get_mut(id as usize)
                         && slot.stamp == generation
                     {
-                        Scratch::credit(slot, k, t, add, &tokens, &adds);
+                        Scratch::credit(slot, k, t, add, info);
                     }
                 }
             }
@@ -567,14 +585,20 @@ impl Postings {
         // the worst on top: most names are rejected by one comparison with a copy of it,
         // which costs a fraction of selecting over every touched name.
         let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>> =
-            std::collections::BinaryHeap::with_capacity(budget.min(touched.len()) + 1);
+            std::collections::BinaryHeap::with_capacity(budget.min(ntouched) + 1);
         let mut worst: Option<u64> = None;
-        for &id in &touched {
+        // The rank of the worst kept name once the heap is full. A name's rank is its score
+        // less a non-negative penalty, so a score below it cannot enter the heap: most names
+        // are rejected without reading their token count or building their key. (Only for a
+        // penalty that cannot raise a rank; otherwise every name takes the full test.)
+        let mut worst_rank = f32::NEG_INFINITY;
+        let penalty_lowers = extra_penalty >= 0.0 && extra_penalty.is_finite();
+        for &id in touched.get(..ntouched).unwrap_or(&[]) {
             let Some(slot) = slots.get(id as usize) else {
                 continue;
             };
             let s = slot.score;
-            if s < min_score {
+            if s < min_score || (penalty_lowers && s < worst_rank) {
                 continue;
             }
             let extra = ntok
@@ -585,6 +609,7 @@ impl Postings {
                 heap.push(std::cmp::Reverse(key));
                 if heap.len() == budget {
                     worst = heap.peek().map(|r| r.0);
+                    worst_rank = worst.map_or(f32::NEG_INFINITY, |w| key_rank(w).0);
                 }
             } else if let Some(w) = worst
                 && key > w
@@ -593,9 +618,11 @@ impl Postings {
                     *top = std::cmp::Reverse(key);
                 }
                 worst = heap.peek().map(|r| r.0);
+                worst_rank = worst.map_or(f32::NEG_INFINITY, |w| key_rank(w).0);
             }
         }
         scratch.touched = touched;
+        scratch.ntouched = ntouched;
         let mut keys: Vec<u64> = heap.into_iter().map(|r| r.0).collect();
         keys.sort_unstable_by(|a, b| b.cmp(a));
         keys.into_iter()
@@ -679,7 +706,7 @@ mod tests {
                     let admit = |id: u32| !even || id.is_multiple_of(2);
                     let cut =
                         postings.candidates(&q, budget, min, &ntok, 0.1, 0.0, &mut scratch, admit);
-                    let cut_touched = scratch.touched.len();
+                    let cut_touched = scratch.touched().len();
                     // without a minimum nothing is cut: every name sharing a key is ranked
                     let all = postings.candidates(
                         &q,
@@ -691,7 +718,7 @@ mod tests {
                         &mut scratch,
                         admit,
                     );
-                    cut_some |= cut_touched < scratch.touched.len();
+                    cut_some |= cut_touched < scratch.touched().len();
                     let expected: Vec<_> = all
                         .into_iter()
                         .filter(|c| c.2 >= min)
