@@ -1,6 +1,6 @@
 //! The screener: builds the index over all loaded names and answers queries.
 
-use name_matching::{Comparison, NameType, PairMemo, Prepared, TokenKind};
+use name_matching::{Comparison, NameType, PairMemo, Prepared, TokenKind, TokenWeights};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::sync::Mutex;
@@ -101,9 +101,21 @@ impl<'a> QueryPreps<'a> {
                 // Retrieval asks for every type of a schema-less query at once (to find
                 // the preparations that weigh less); preparing them together builds each
                 // token once.
-                let all = name_matching::prepare_each(self.name, self.types);
-                for (slot, mut p) in self.preps.iter_mut().zip(all) {
-                    p.apply_weights(rarity);
+                // Most tokens come out the same for every type: a token that compares like
+                // one weighed for an earlier type takes its weight (the rarity weight reads
+                // only what `same_comparison` compares), instead of two more hash probes
+                // and a logarithm.
+                let mut done: SmallVec<[Prepared; 3]> = SmallVec::new();
+                for mut p in name_matching::prepare_each(self.name, self.types) {
+                    p.apply_weights(&|t: &name_matching::Token| {
+                        done.iter()
+                            .flat_map(|d| d.tokens())
+                            .find(|e| e.same_comparison(t))
+                            .map_or_else(|| rarity.weight(t), |e| e.weight())
+                    });
+                    done.push(p);
+                }
+                for (slot, p) in self.preps.iter_mut().zip(done) {
                     *slot = Some(p);
                 }
             } else {

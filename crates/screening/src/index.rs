@@ -516,9 +516,24 @@ impl Postings {
         let slots: &mut [Slot] = &mut scratch.slots;
         let mut touched = std::mem::take(&mut scratch.touched);
         let mut ntouched = 0usize;
+        // The last lookups are usually the long posting lists of the commonest tokens, which
+        // only boost names met before by a bit test per name. Once names exist, such a run
+        // of lookups at the end is left to the selection below, which tests every name's
+        // bits in one pass over the names instead of one pass per lookup: each name is
+        // credited by the same lookups in the same order (names are independent), so its
+        // score is the same to the bit.
+        let bits_from = looks
+            .iter()
+            .rposition(|l| l.3.is_none())
+            .map_or(0, |i| i + 1);
+        let mut deferred_from = looks.len();
         for (k, ((&(t, plist, _, bits), &reach), &(_, add))) in
             looks.iter().zip(&reach).zip(info).enumerate()
         {
+            if created && k >= bits_from {
+                deferred_from = k;
+                break;
+            }
             let k = k as u16;
             let may_grow = plist.len() <= LONG_POSTING || !created;
             let grow = may_grow && reach >= unreachable;
@@ -593,10 +608,21 @@ impl Postings {
         // penalty that cannot raise a rank; otherwise every name takes the full test.)
         let mut worst_rank = f32::NEG_INFINITY;
         let penalty_lowers = extra_penalty >= 0.0 && extra_penalty.is_finite();
+        let deferred = looks.get(deferred_from..).unwrap_or(&[]);
         for &id in touched.get(..ntouched).unwrap_or(&[]) {
-            let Some(slot) = slots.get(id as usize) else {
+            let i = id as usize;
+            let Some(slot) = slots.get_mut(i) else {
                 continue;
             };
+            for (d, &(t, _, _, bits)) in deferred.iter().enumerate() {
+                let k = deferred_from + d;
+                if let Some(bits) = bits
+                    && bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+                    && let Some(&(_, add)) = info.get(k)
+                {
+                    Scratch::credit(slot, k as u16, t, add, info);
+                }
+            }
             let s = slot.score;
             if s < min_score || (penalty_lowers && s < worst_rank) {
                 continue;
