@@ -733,12 +733,18 @@ impl Screener {
         // stable: within a type, retrieval order
         by_type.sort_by_key(|&(ty, _, _)| ty as u8);
         let mut memo_for: Option<NameType> = None;
+        // the query preparation of the current type, looked up once per type (the
+        // candidates come grouped by type)
+        let mut prep: Option<(NameType, Option<&Prepared>)> = None;
         for &(ty, fid, ntok) in &by_type {
             let Some(f) = self.forms.get(fid as usize) else {
                 continue;
             };
             let rep = &self.names[f.rep as usize];
-            let Some(q) = preps.get(ty, &self.rarity) else {
+            if prep.is_none_or(|(t, _)| t != ty) {
+                prep = Some((ty, preps.get(ty, &self.rarity)));
+            }
+            let Some(q) = prep.and_then(|(_, q)| q) else {
                 continue;
             };
             if memo_for != Some(ty) {
