@@ -775,42 +775,44 @@ fn fuse_leftovers(
         }
     }
     // across scripts: an Arabic word whose article was set aside against a Latin word with
-    // the article joined (`الماغوط` / `ALMAGHOUT`)
-    let arabic = |p: &Prepared| p.name_mask & !p.latin_name_mask;
-    if q_art && c.article_mask & !*c_used != 0 {
-        for i in Bits(arabic(q) & !*q_used) {
-            for j in Bits(c.article_mask & !*c_used) {
-                if let Some(s) = cross_script_joined_article(&q.tokens[i], &c.tokens[j]) {
-                    *q_used |= 1 << i;
-                    *c_used |= 1 << j;
-                    links.push(Link {
-                        q: (i as u8, NONE),
-                        c: (j as u8, NONE),
-                        score: s,
-                        how: MatchHow::Transliteration,
-                        weight: (wq[i] + wc[j]) / 2.0,
-                    });
-                    break;
-                }
+    // the article joined (`الماغوط` / `ALMAGHOUT`), the Arabic word on either side
+    for arabic_in_query in [true, false] {
+        let (ar, la, ar_had_article) = if arabic_in_query {
+            (q, c, q_art)
+        } else {
+            (c, q, c_art)
+        };
+        let (ar_used, la_used) = if arabic_in_query {
+            (*q_used, *c_used)
+        } else {
+            (*c_used, *q_used)
+        };
+        if !ar_had_article || la.article_mask & !la_used == 0 {
+            continue;
+        }
+        let (mut ar_used, mut la_used) = (ar_used, la_used);
+        for x in Bits(ar.name_mask & !ar.latin_name_mask & !ar_used) {
+            for y in Bits(la.article_mask & !la_used) {
+                let Some(s) = cross_script_joined_article(&ar.tokens[x], &la.tokens[y]) else {
+                    continue;
+                };
+                ar_used |= 1 << x;
+                la_used |= 1 << y;
+                let (i, j) = if arabic_in_query { (x, y) } else { (y, x) };
+                links.push(Link {
+                    q: (i as u8, NONE),
+                    c: (j as u8, NONE),
+                    score: s,
+                    how: MatchHow::Transliteration,
+                    weight: (wq[i] + wc[j]) / 2.0,
+                });
+                break;
             }
         }
-    }
-    if c_art && q.article_mask & !*q_used != 0 {
-        for j in Bits(arabic(c) & !*c_used) {
-            for i in Bits(q.article_mask & !*q_used) {
-                if let Some(s) = cross_script_joined_article(&c.tokens[j], &q.tokens[i]) {
-                    *q_used |= 1 << i;
-                    *c_used |= 1 << j;
-                    links.push(Link {
-                        q: (i as u8, NONE),
-                        c: (j as u8, NONE),
-                        score: s,
-                        how: MatchHow::Transliteration,
-                        weight: (wq[i] + wc[j]) / 2.0,
-                    });
-                    break;
-                }
-            }
+        if arabic_in_query {
+            (*q_used, *c_used) = (ar_used, la_used);
+        } else {
+            (*c_used, *q_used) = (ar_used, la_used);
         }
     }
     // two adjacent query tokens = one list token
