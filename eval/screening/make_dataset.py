@@ -3,7 +3,10 @@
 
 Deterministic (fixed seed), Python 3 standard library only. Run from the repository root:
 
-    python3 eval/screening/make_dataset.py [--data ../shared/data] [--seed 20261129]
+    python3 eval/screening/make_dataset.py [--data ../shared/data] [--seed 20261129] [--arabic-extra]
+
+(`--arabic-extra` also writes arabic_extra.jsonl, more Arabic-script development queries: see
+ARABIC_EXTRA_DOC below.)
 
 It reads the same official lists raqib embeds by default (UN 2026, OFAC SDN + consolidated,
 EU FSF, UK OFSI) from ../shared/data/watchlists and writes one JSON line per query:
@@ -557,6 +560,9 @@ def main():
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
     ap.add_argument("--seed", type=int, default=20261129)
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--arabic-extra", action="store_true",
+                    help="also write arabic_extra.jsonl: every other Arabic-script name of the "
+                         "dev-split subjects (see ARABIC_EXTRA_DOC)")
     args = ap.parse_args()
     wl = os.path.join(args.data, "watchlists")
     rng = random.Random(args.seed)
@@ -796,10 +802,51 @@ def main():
         with open(os.path.join(args.out, fname), "w", encoding="utf-8") as f:
             for q in rows:
                 f.write(json.dumps(q, ensure_ascii=False) + "\n")
+    if args.arabic_extra:
+        write_arabic_extra(args, persons + orgs, groups, by_id, dev, test)
     counts = {}
     for q in queries:
         counts[q["category"]] = counts.get(q["category"], 0) + 1
     print("queries:", len(queries), counts, "dev", len(dev), "test", len(test), file=sys.stderr)
+
+
+ARABIC_EXTRA_DOC = """arabic_extra.jsonl: more arabic_script queries for development. Every Arabic-script
+name (two or more words) of the subjects in the dev split whose group also has a Latin-script
+name, UN and EU alike and without the dev set's cap of 400, less the (name, expected) pairs
+already in dev.jsonl or test.jsonl and any subject with an entity in test.jsonl. Same
+`remove_scripts` rule as arabic_script in dev.jsonl. Written in session 6 to look for general
+Arabic-script defects on names never tuned on; its failures have since been looked at, so it is
+development data like dev.jsonl."""
+
+
+def write_arabic_extra(args, entities, groups, by_id, dev, test):
+    """See ARABIC_EXTRA_DOC. Uses no random numbers, so dev.jsonl and test.jsonl are unchanged."""
+    seen = {(q["name"], tuple(sorted(q["expected"]))) for q in dev + test}
+    test_ids = {i for q in test for i in q["expected"]}
+    rows = []
+    for e in sorted(entities, key=lambda x: x.id):
+        if not (e.id.startswith("un:") or e.id.startswith("eu:")):
+            continue
+        grp = groups.of(e.id)
+        if set(grp) & test_ids:
+            continue
+        h = hashlib.sha256(f"{args.seed}:{grp[0]}".encode()).digest()[0]
+        if h < 77:  # the test split
+            continue
+        if not any(script_of(v) == "latin" for gid in grp for (v, _, _) in by_id[gid].names):
+            continue
+        for (v, kind, q) in e.names:
+            if script_of(v) != "arabic" or len(fold(v).split()) < 2:
+                continue
+            if (v, tuple(sorted(grp))) in seen:
+                continue
+            seen.add((v, tuple(sorted(grp))))
+            rows.append({"id": f"arabic_extra-{len(rows):05d}", "name": v, "expected": grp,
+                         "category": "arabic_script", "remove_scripts": ["arabic"]})
+    with open(os.path.join(args.out, "arabic_extra.jsonl"), "w", encoding="utf-8") as f:
+        for q in rows:
+            f.write(json.dumps(q, ensure_ascii=False) + "\n")
+    print("arabic_extra:", len(rows), file=sys.stderr)
 
 
 if __name__ == "__main__":
