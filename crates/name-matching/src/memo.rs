@@ -12,8 +12,6 @@
 //! offset of its row of results (one entry per query token) in one growing vector, so a
 //! lookup is two array reads and starting a new query is one counter increment.
 
-use smallvec::SmallVec;
-
 use crate::align::{self, MAX_TOKENS};
 use crate::reasons::{self, MatchHow};
 use crate::{Prepared, round4};
@@ -116,9 +114,22 @@ pub fn score_memo(query: &Prepared, list: &Prepared, list_ids: &[u32], memo: &mu
         // ids that do not fit the name (or a memo not reset for this query): no memo
         return crate::score(query, list);
     }
-    let wq: SmallVec<[f32; 12]> = query.tokens.iter().map(|t| t.weight).collect();
-    let wc: SmallVec<[f32; 12]> = list.tokens.iter().map(|t| t.weight).collect();
-    let a = align::align_with(query, &wq, list, &wc, |i, j| {
+    // the weights on the stack (a prepared name has at most MAX_TOKENS tokens; a longer one
+    // takes the plain score): cheaper than collecting them, once per candidate
+    let (mut wq, mut wc) = ([0f32; MAX_TOKENS], [0f32; MAX_TOKENS]);
+    let (Some(wq), Some(wc)) = (
+        wq.get_mut(..query.tokens.len()),
+        wc.get_mut(..list.tokens.len()),
+    ) else {
+        return crate::score(query, list);
+    };
+    for (w, t) in wq.iter_mut().zip(&query.tokens) {
+        *w = t.weight;
+    }
+    for (w, t) in wc.iter_mut().zip(&list.tokens) {
+        *w = t.weight;
+    }
+    let a = align::align_with(query, wq, list, wc, |i, j| {
         memo.compare(query, i, &list.tokens[j], list_ids[j])
     });
     round4(a.score)
