@@ -728,7 +728,7 @@ fn fuse_leftovers(
         let free = c.pair_mask & !*c_used & !(*c_used >> 1);
         for j in Bits(free) {
             if let Some((s, how)) =
-                reasons::fused::check(&q.tokens[i], &c.tokens[j], &c.tokens[j + 1])
+                reasons::fused::check(&q.tokens[i], &c.tokens[j], &c.tokens[j + 1], &c.joins, j)
             {
                 *q_used |= 1 << i;
                 *c_used |= 0b11 << j;
@@ -820,7 +820,7 @@ fn fuse_leftovers(
         let free = q.pair_mask & !*q_used & !(*q_used >> 1);
         for i in Bits(free) {
             if let Some((s, how)) =
-                reasons::fused::check(&c.tokens[j], &q.tokens[i], &q.tokens[i + 1])
+                reasons::fused::check(&c.tokens[j], &q.tokens[i], &q.tokens[i + 1], &q.joins, i)
             {
                 *c_used |= 1 << j;
                 *q_used |= 0b11 << i;

@@ -169,6 +169,10 @@ pub struct Prepared {
     pub(crate) latin_name_mask: u32,
     /// Latin-script name tokens shaped like a word with a joined article.
     pub(crate) article_mask: u32,
+    /// Per adjacent token pair i, i + 1 of `pair_mask` (up to its highest bit): the pair
+    /// written together, computed when the fused rule first needs it (see
+    /// [`reasons::fused::Join`]); empty for a name without such a pair.
+    pub(crate) joins: Box<[reasons::fused::JoinCache]>,
 }
 
 /// Prepares a name (see the crate docs). Never fails: empty, punctuation-only or unreadable
@@ -273,7 +277,7 @@ fn prepare_raw(
         tokens[i].same_form = mask;
     }
     let has_article = removed.iter().any(|r| r.kind == RemovedKind::Article);
-    let (mut name_mask, mut pair_mask, mut latin_name_mask, mut article_mask) = (0, 0, 0, 0);
+    let (mut name_mask, mut pair_mask, mut latin_name_mask, mut article_mask) = (0u32, 0u32, 0, 0);
     for (i, t) in tokens.iter().enumerate() {
         if t.kind != TokenKind::Name {
             continue;
@@ -292,7 +296,11 @@ fn prepare_raw(
             }
         }
     }
+    let joins = (0..32 - pair_mask.leading_zeros())
+        .map(|_| reasons::fused::JoinCache::new())
+        .collect();
     let mut p = Prepared {
+        joins,
         ty,
         tokens,
         removed,

@@ -12,7 +12,7 @@
 use super::{MatchHow, writing};
 use crate::distance;
 use crate::normalize::Script;
-use crate::phonetic::{encode_arabic, encode_latin};
+use crate::phonetic::{Form, encode_arabic, encode_latin};
 use crate::token::{Token, TokenKind};
 
 /// Words written together with the next one in romanised names.
@@ -34,8 +34,18 @@ pub const MIN_SIMILARITY: f32 = 0.9;
 /// Split in two: the pre-filter is inlined into the aligner's loops (it runs for every
 /// adjacent pair of every scored candidate and refuses almost all of them), the join itself
 /// is not.
-#[inline]
-pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)> {
+///
+/// `cache.get(at)` (when there) keeps the sound form and coarse key of `a` and `b` written
+/// together (see [`Join`]); it must belong to this pair of tokens. (Passed as a slice and an
+/// index so that the pre-filter, which refuses almost every pair, does not pay the lookup.)
+#[inline(always)]
+pub(crate) fn check(
+    one: &Token,
+    a: &Token,
+    b: &Token,
+    cache: &[JoinCache],
+    at: usize,
+) -> Option<(f32, MatchHow)> {
     if one.kind != TokenKind::Name
         || a.kind != TokenKind::Name
         || b.kind != TokenKind::Name
@@ -67,12 +77,35 @@ pub(crate) fn check(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)
     {
         return None;
     }
-    joined(one, a, b)
+    joined(one, a, b, cache.get(at))
+}
+
+/// The sound form of two adjacent tokens written together and its coarse key: what
+/// [`joined`] compares a single token with once the exact and particle rules let the pair
+/// through. It depends on the pair only, and the same pair comes up for every candidate (a
+/// query pair) or every query (a list pair) that leaves it over, so a prepared name keeps it
+/// per adjacent pair, computed on first use (see [`crate::Prepared`]).
+pub(crate) type Join = (Form, String);
+
+/// A lazily computed [`Join`] of one adjacent token pair (thread-safe: list names are
+/// shared by every query in flight; the value is a pure function of the pair, so which
+/// thread computes it first does not matter).
+pub(crate) type JoinCache = std::sync::OnceLock<Box<Join>>;
+
+/// The [`Join`] of `a` followed by `b`.
+fn join_form(a: &Token, b: &Token) -> Join {
+    let form = if a.script == Script::Arabic {
+        encode_arabic(&format!("{}{}", a.text, b.text), false)
+    } else {
+        encode_latin(&format!("{}-{}", a.text, b.text))
+    };
+    let key = crate::phonetic::coarse_key(&form);
+    (form, key)
 }
 
 /// [`check`] after its pre-filter.
 #[inline(never)]
-fn joined(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)> {
+fn joined(one: &Token, a: &Token, b: &Token, cache: Option<&JoinCache>) -> Option<(f32, MatchHow)> {
     // Exact joins first, without allocating: most pairs fail here or at the particle rule
     // below.
     let exact = match a.script {
@@ -105,16 +138,21 @@ fn joined(one: &Token, a: &Token, b: &Token) -> Option<(f32, MatchHow)> {
     if writing(one) == writing(a) && !a.particle {
         return None;
     }
-    let form = if a.script == Script::Arabic {
-        encode_arabic(&format!("{}{}", a.text, b.text), false)
-    } else {
-        encode_latin(&format!("{}-{}", a.text, b.text))
+    let fresh;
+    let (form, key) = match cache {
+        Some(c) => {
+            let j = c.get_or_init(|| Box::new(join_form(a, b)));
+            (&j.0, &j.1)
+        }
+        None => {
+            fresh = join_form(a, b);
+            (&fresh.0, &fresh.1)
+        }
     };
-    let key = crate::phonetic::coarse_key(&form);
-    if key != one.coarse && one.coarse_alt.as_deref() != Some(key.as_str()) {
+    if *key != one.coarse && one.coarse_alt.as_deref() != Some(key.as_str()) {
         return None;
     }
-    let sim = distance::similarity(&one.form, writing(one), &form, writing(a));
+    let sim = distance::similarity(&one.form, writing(one), form, writing(a));
     (sim >= MIN_SIMILARITY).then_some((sim, MatchHow::Fused))
 }
 
@@ -131,7 +169,7 @@ mod tests {
         let two = prepare("Bin Ladin", Person);
         let t = two.tokens();
         assert_eq!(
-            check(&one.tokens()[0], &t[0], &t[1]).map(|x| x.1),
+            check(&one.tokens()[0], &t[0], &t[1], &[], 0).map(|x| x.1),
             Some(MatchHow::Fused)
         );
     }
@@ -141,6 +179,6 @@ mod tests {
         let one = prepare("Mekele", Person);
         let two = prepare("Mike Lee", Person);
         let t = two.tokens();
-        assert_eq!(check(&one.tokens()[0], &t[0], &t[1]), None);
+        assert_eq!(check(&one.tokens()[0], &t[0], &t[1], &[], 0), None);
     }
 }
