@@ -288,7 +288,7 @@ pub(crate) fn align_with(
         initial_hyphenated(c, nc, &mut links, &mut c_used);
     }
     // a query `Abdul` + family name that took only the family name of a list `Abdul X` + family name
-    if c_used.count_ones() < nc as u32 {
+    if q.spaced_compound && c_used.count_ones() < nc as u32 {
         truncated_compound(q, wq, c, wc, nc, &mut links, &mut c_used);
     }
     // fused pairs among the left-overs

@@ -169,6 +169,9 @@ pub struct Prepared {
     pub(crate) latin_name_mask: u32,
     /// Latin-script name tokens shaped like a word with a joined article.
     pub(crate) article_mask: u32,
+    /// Some token is a Latin non-compound written as two words (what the query side of
+    /// `align::truncated_compound` needs; most names have none, and the rule is skipped).
+    pub(crate) spaced_compound: bool,
     /// Per adjacent token pair i, i + 1 of `pair_mask` (up to its highest bit): the pair
     /// written together, computed when the fused rule first needs it (see
     /// [`reasons::fused::Join`]); empty for a name without such a pair.
@@ -299,8 +302,12 @@ fn prepare_raw(
     let joins = (0..32 - pair_mask.leading_zeros())
         .map(|_| reasons::fused::JoinCache::new())
         .collect();
+    let spaced_compound = tokens
+        .iter()
+        .any(|t| t.compound == 0 && t.script == Script::Latin && t.original.contains(' '));
     let mut p = Prepared {
         joins,
+        spaced_compound,
         ty,
         tokens,
         removed,
