@@ -287,7 +287,8 @@ pub(crate) fn align_with(
     if c_used.count_ones() < nc as u32 {
         initial_hyphenated(c, nc, &mut links, &mut c_used);
     }
-    // a query `Abdul` + family name that took only the family name of a list `Abdul X` + family name
+    // a query `Abdul` + family name that took only the family name of a list `Abdul X` +
+    // family name
     if q.spaced_compound && c_used.count_ones() < nc as u32 {
         truncated_compound(q, wq, c, wc, nc, &mut links, &mut c_used);
     }

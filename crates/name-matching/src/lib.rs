@@ -169,8 +169,9 @@ pub struct Prepared {
     pub(crate) latin_name_mask: u32,
     /// Latin-script name tokens shaped like a word with a joined article.
     pub(crate) article_mask: u32,
-    /// Some token is a Latin non-compound written as two words (what the query side of
-    /// `align::truncated_compound` needs; most names have none, and the rule is skipped).
+    /// Some token is a Latin `abd` compound written as two words (`Abdul Khadem`): what the
+    /// query side of `align::truncated_compound` needs; most names have none, and the rule
+    /// is skipped.
     pub(crate) spaced_compound: bool,
     /// Per adjacent token pair i, i + 1 of `pair_mask` (up to its highest bit): the pair
     /// written together, computed when the fused rule first needs it (see

@@ -480,11 +480,11 @@ impl Postings {
         scratch.reset(names);
         // Reach of each lookup: the most a name first met there can still score (the
         // strongest lookup of every token from there on, its own included; a token counts
-        // once, with at most its strongest key). A lookup whose reach falls short of `min_score` only boosts names
-        // met before: a name it would create could never be ranked, so the result is the
-        // same and the thousands of names that share only a weak key with the last,
-        // commonest query tokens cost no accumulator slot. (The margin covers f32 rounding
-        // of the sums.)
+        // once, with at most its strongest key). A lookup whose reach falls short of
+        // `min_score` only boosts names met before: a name it would create could never be
+        // ranked, so the result is the same and the thousands of names that share only a
+        // weak key with the last, commonest query tokens cost no accumulator slot. (The
+        // margin covers f32 rounding of the sums.)
         let weight_of = |t: u16| {
             q.tokens()
                 .get(usize::from(t))
