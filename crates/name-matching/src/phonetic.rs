@@ -41,21 +41,12 @@ pub(crate) const fn is_vowel(c: u8) -> bool {
 pub(crate) fn encode_latin(s: &str) -> Form {
     let b = s.as_bytes();
     let mut out: Form = SmallVec::new();
-    let slavic = slavic_j(s);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         let n1 = b.get(i + 1).copied().unwrap_or(0);
         let n2 = b.get(i + 2).copied().unwrap_or(0);
         let (class, adv): (&[u8], usize) = match c {
-            // Swedish, Finnish, Czech and Polish renderings of Slavic names (EU lists):
-            // `tj` = ch, `sj` = sh, `zj` = zh, and `j` is the glide y (`Vjatjeslav Jurjevitj`
-            // = `Vyacheslav Yuryevich`)
-            b't' if slavic && n1 == b'j' => (b"C", 2),
-            b's' if slavic && n1 == b'j' => (b"S", 2),
-            b'z' if slavic && n1 == b'j' => (b"j", 2),
-            b'j' if slavic => (b"i", 1),
-            b'd' if slavic && n1 == b'j' => (b"d", 1),
             b's' if n1 == b'c' && n2 == b'h' => (b"S", 3),
             b's' if n1 == b'h' => (b"S", 2),
             b't' if n1 == b'c' && n2 == b'h' => (b"C", 3),
@@ -92,27 +83,6 @@ pub(crate) fn encode_latin(s: &str) -> Form {
         out.pop();
     }
     out
-}
-
-/// True when a folded Latin token spells a Slavic name the Scandinavian/Central European way,
-/// where `j` is the glide `y` rather than the `j` (ج) of Arabic romanisations: it holds `tj`,
-/// `sj` or `zj`, or ends like a Russian given name, patronymic or family name in that
-/// spelling (`-ij`, `-ej`, `-itj`, `-ovna`, `-evna`, `-ov(a)`, `-ev(a)`, `-skaja`, `-enko`).
-/// Arabic names written with `j` (Jamal, Majid, Faraj, Aljabri) match none of these.
-pub(crate) fn slavic_j(s: &str) -> bool {
-    if !s.as_bytes().contains(&b'j') {
-        return false;
-    }
-    const ENDS: &[&str] = &[
-        "ij", "ej", "itj", "ovna", "evna", "ov", "ev", "ova", "eva", "skaja", "enko",
-    ];
-    // (`-ij`, `-ej` from five letters, as in `rules::slavic`: `Atej` is the Arabic `Atef`)
-    s.contains("tj")
-        || s.contains("sj")
-        || s.contains("zj")
-        || ENDS
-            .iter()
-            .any(|e| s.ends_with(e) && (e.len() > 2 || s.len() >= 5))
 }
 
 /// Appends a class, collapsing doubles and reducing vowel pairs.
@@ -316,13 +286,10 @@ mod tests {
     }
 
     #[test]
-    fn slavic_j_spellings_read_j_as_y() {
-        assert_eq!(l("jurjevitj"), l("yuryevich"));
-        assert_eq!(l("vjatjeslav"), l("vyacheslav"));
-        assert_eq!(l("kljujeva"), l("klyuyeva"));
-        assert_eq!(l("lukasjenko"), l("lukashenko"));
-        assert_eq!(l("gennadjevitj"), l("gennadyevich"));
-        // Arabic romanisations keep their j
+    fn j_is_read_as_written() {
+        // the Scandinavian `j` = y convention of Slavic names is `rules::slavic`'s rewrite,
+        // decided for the whole name; letter by letter, `tj` and `-ij` are Persian too
+        assert_eq!(l("dastjerdi"), "dastjerdi");
         assert_eq!(l("majid"), "majid");
         assert_eq!(l("faraj"), "faraj");
         assert_eq!(l("jamal"), "jamal");

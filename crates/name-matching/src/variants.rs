@@ -26,16 +26,23 @@ const SLAVIC: &str = include_str!("../data/variants_slavic.tsv");
 struct Table {
     arabic: FxHashMap<&'static str, u32>,
     latin: FxHashMap<&'static str, SmallVec<[u32; 4]>>,
+    /// The first group id of the East Slavic table: lower ids are Arabic names.
+    slavic_from: u32,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut t = Table {
         arabic: FxHashMap::default(),
         latin: FxHashMap::default(),
+        slavic_from: u32::MAX,
     };
-    for line in MAIN.lines().chain(EXTRA.lines()).chain(SLAVIC.lines()) {
+    let arabic_lines = MAIN.lines().chain(EXTRA.lines()).map(|l| (l, false));
+    for (line, slavic) in arabic_lines.chain(SLAVIC.lines().map(|l| (l, true))) {
         if line.starts_with('#') {
             continue;
+        }
+        if slavic && t.slavic_from == u32::MAX {
+            t.slavic_from = t.arabic.len() as u32;
         }
         let Some((ar, lats)) = line.split_once('\t') else {
             continue;
@@ -71,9 +78,27 @@ pub(crate) fn groups_of(text: &str, script: Script) -> SmallVec<[u32; 4]> {
     }
 }
 
+/// True when a folded Latin token is a known romanisation of an Arabic or Persian name
+/// (`dastjerdi`, `ahmad`), not only of an East Slavic one: such a word is read with the
+/// Arabic `j` whatever other conventions its letters resemble (`tj` in `Dastjerdi`).
+pub(crate) fn arabic_spelling(text: &str) -> bool {
+    let t = &*TABLE;
+    groups_of(text, Script::Latin)
+        .iter()
+        .any(|&g| g < t.slavic_from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arabic_spellings_are_told_from_slavic_ones() {
+        assert!(arabic_spelling("dastjerdi"));
+        assert!(arabic_spelling("ahmad"));
+        assert!(!arabic_spelling("siarhei"));
+        assert!(!arabic_spelling("zzqx"));
+    }
 
     #[test]
     fn arabic_and_latin_spellings_share_a_group() {

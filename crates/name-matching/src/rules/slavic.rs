@@ -57,6 +57,20 @@ fn shows_convention(t: &str) -> bool {
                 .any(|e| t.ends_with(e) && (e.len() > 2 || t.len() >= 5)))
 }
 
+/// True when the token's marker is one that Arabic and Persian romanisations never show: a
+/// `tj`/`tsh` ending (`Jurjevitj`, `Jurjevitš`) or a `j` word with a Slavic family-name or
+/// patronymic ending (`Kljujeva`, `Nikolajev`). The other markers, `tj`/`sj`/`zj` inside a
+/// word and the `-ij`/`-ej` endings, also spell Persian and Arabic words (`Dastjerdi`,
+/// `Masjid`, `Basij`).
+fn strong_marker(t: &str) -> bool {
+    t.contains('j')
+        && (t.ends_with("tj")
+            || t.ends_with("tsh")
+            || J_ENDS
+                .iter()
+                .any(|e| !matches!(*e, "ij" | "ej") && t.ends_with(e)))
+}
+
 /// True when a folded token has a Slavic family-name or patronymic ending.
 fn slavic_ending(t: &str) -> bool {
     t.len() >= 5 && SLAVIC_ENDS.iter().any(|e| t.ends_with(e))
@@ -139,7 +153,19 @@ pub(crate) fn rewrite(t: &str) -> String {
 /// module docs). Returns true when the name shows East Slavic evidence (rewritten or not).
 pub(crate) fn apply(w: &mut [Work]) -> bool {
     let latin = |t: &Work| t.is_name() && t.latin();
-    let proven = w.iter().any(|t| latin(t) && shows_convention(&t.text));
+    // a known Arabic or Persian romanisation is no marker (`Dastjerdi`), and a weak marker
+    // in a name whose other words are such romanisations proves nothing without other
+    // Slavic evidence (`Basij`, `Masjid` next to `Ahmad`)
+    let marker = |t: &Work| {
+        latin(t) && shows_convention(&t.text) && !crate::variants::arabic_spelling(&t.text)
+    };
+    let arabic_context = || {
+        w.iter()
+            .any(|t| latin(t) && crate::variants::arabic_spelling(&t.text))
+            && !w.iter().any(slavic_evidence)
+    };
+    let proven = w.iter().any(|t| marker(t) && strong_marker(&t.text))
+        || (w.iter().any(marker) && !arabic_context());
     let initial_je = w
         .iter()
         .any(|t| latin(t) && (t.text.starts_with("je") || t.text.starts_with("ju")))
@@ -212,6 +238,24 @@ mod tests {
     fn a_given_name_follows_its_slavic_family_name() {
         assert_eq!(run("Jelena Děmidova"), vec!["yelena", "demidova"]);
         assert_eq!(run("Jurij Konovejev"), vec!["yuriy", "konoveyev"]);
+    }
+
+    #[test]
+    fn persian_and_arabic_words_with_tj_sj_or_ij_keep_their_j() {
+        // a known romanisation is no marker
+        assert_eq!(
+            run("Ahmad Vahid Dastjerdi"),
+            vec!["ahmad", "vahid", "dastjerdi"]
+        );
+        // a weak marker next to an Arabic name, no Slavic evidence
+        assert_eq!(run("Ahmad Basij"), vec!["ahmad", "basij"]);
+        // a strong marker still proves the convention next to an Arabic name
+        assert_eq!(
+            run("Ramzan Achmatovitj KADYROV"),
+            vec!["ramzan", "achmatovich", "kadyrov"]
+        );
+        // a weak marker with Slavic evidence elsewhere still proves it
+        assert_eq!(run("Sergej Ivanov"), vec!["sergey", "ivanov"]);
     }
 
     #[test]
