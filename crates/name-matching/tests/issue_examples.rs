@@ -185,3 +185,20 @@ fn abd_and_abu_compounds_are_compared_on_what_follows() {
     assert!(person("Abdul Khalil", "Abu Khalil") < 0.8);
     assert!(person("Abdul Rahman", "Abdelrahman") >= 0.99);
 }
+
+/// Iranian companies: the Persian company and industry words (`شرکت`, `صنایع`, `گروه`)
+/// weigh as little as `Co`, `Industries`, `Group` on the Latin side.
+#[test]
+fn persian_company_names_match_their_latin_listing() {
+    for (fa, en) in [
+        ("شرکت رادیس ویرا تجارت", "Radis Vira Tejarat Co"),
+        ("صنایع شهید باقری", "Shahid Bagheri Industries Group"),
+        ("گروه صنعتی شهید همت", "Shahid Hemmat Industrial Group"),
+    ] {
+        let s = score(
+            &prepare(fa, NameType::Organization),
+            &prepare(en, NameType::Organization),
+        );
+        assert!(s >= 0.85, "{fa} / {en}: {s}");
+    }
+}

@@ -2,9 +2,11 @@
 //!
 //! What it finds: company legal forms (Ltd/Limited, Co/Company/Cie, Corp, Inc, LLC/L.L.C.,
 //! PLC, GmbH, AG, SA, SARL, SAL, SpA, BV, NV, JSC, OOO/ООО, FZE, FZCO, DMCC, WLL, Est. /
-//! Establishment, Pvt, Sdn Bhd, A.Ş., شركة, مؤسسة, ذ.م.م) and generic descriptors
-//! (trading, general, international, group, holding, industries, foundation, charity,
-//! association, ...), plus stop words (the, of, for, and, &).
+//! Establishment, Pvt, Sdn Bhd, A.Ş., شركة, مؤسسة, ذ.م.م; Persian شرکت / Sherkat, سهامی خاص,
+//! با مسئولیت محدود) and generic descriptors (trading, general, international, group,
+//! holding, industries, foundation, charity, association, ...; Persian صنایع / Sanaye, صنعتی,
+//! گروه, مجتمع / Mojtama, سازمان), plus stop words (the, of, for, and, &, the Persian ezafe
+//! `ye`).
 //! Why it matters: "Al-Nur for General Trading LLC" and "AL NUR TRADING COMPANY" are one
 //! company; legal forms must match each other across spellings (Ltd = Limited) yet must never
 //! create a match on their own ("CORP" scoring 100% is a known peer failure).
@@ -20,7 +22,16 @@ use crate::token::TokenKind;
 const FORMS: &[(&str, &[&str])] = &[
     (
         "ltd",
-        &["ltd", "limited", "ltda", "ltee", "المحدوده", "محدوده"],
+        &[
+            "ltd",
+            "limited",
+            "ltda",
+            "ltee",
+            "المحدوده",
+            "محدوده",
+            "محدود",
+            "مسئوليت",
+        ],
     ),
     (
         "co",
@@ -35,6 +46,10 @@ const FORMS: &[(&str, &[&str])] = &[
             "comp",
             "شركه",
             "كومباني",
+            "شركت",
+            "sherkat",
+            "sherkate",
+            "shirkat",
         ],
     ),
     (
@@ -49,9 +64,42 @@ const FORMS: &[(&str, &[&str])] = &[
     (
         "sa",
         &[
-            "sa", "sal", "sarl", "sas", "sprl", "spa", "srl", "sl", "sae", "saog", "saoc", "sak",
-            "bsc", "qsc", "psc", "pjsc", "jsc", "ojsc", "cjsc", "oao", "zao", "pao", "ao", "nv",
-            "bv", "ab", "oy", "asa", "kk", "tbk", "pt", "smc", "شمم", "ش",
+            "sa",
+            "sal",
+            "sarl",
+            "sas",
+            "sprl",
+            "spa",
+            "srl",
+            "sl",
+            "sae",
+            "saog",
+            "saoc",
+            "sak",
+            "bsc",
+            "qsc",
+            "psc",
+            "pjsc",
+            "jsc",
+            "ojsc",
+            "cjsc",
+            "oao",
+            "zao",
+            "pao",
+            "ao",
+            "nv",
+            "bv",
+            "ab",
+            "oy",
+            "asa",
+            "kk",
+            "tbk",
+            "pt",
+            "smc",
+            "شمم",
+            "ش",
+            "سهامي",
+            "sahami",
         ],
     ),
     (
@@ -67,11 +115,17 @@ const FORMS: &[(&str, &[&str])] = &[
             "etablissements",
             "ets",
             "مؤسسه",
+            "موسسه",
+            "moassese",
+            "moasseseh",
+            "moassesseh",
         ],
     ),
     (
         "pvt",
-        &["pvt", "pte", "pty", "private", "sdn", "bhd", "berhad"],
+        &[
+            "pvt", "pte", "pty", "private", "sdn", "bhd", "berhad", "خاص", "khass", "khaas",
+        ],
     ),
     (
         "tic",
@@ -112,7 +166,23 @@ const FORMS: &[(&str, &[&str])] = &[
     ),
     (
         "group",
-        &["group", "grp", "holding", "holdings", "مجموعه", "المجموعه"],
+        &[
+            "group",
+            "grp",
+            "holding",
+            "holdings",
+            "مجموعه",
+            "المجموعه",
+            "گروه",
+            "gorouh",
+            "gorooh",
+            "goruh",
+            "grouh",
+            "complex",
+            "مجتمع",
+            "mojtama",
+            "mojtame",
+        ],
     ),
     (
         "industries",
@@ -123,6 +193,16 @@ const FORMS: &[(&str, &[&str])] = &[
             "manufacturing",
             "صناعات",
             "للصناعات",
+            "صناعيه",
+            "الصناعيه",
+            "صنايع",
+            "صنعتي",
+            "sanaye",
+            "sanayeh",
+            "sanaei",
+            "sanati",
+            "sanaty",
+            "sanaati",
         ],
     ),
     ("services", &["services", "service", "خدمات", "للخدمات"]),
@@ -175,6 +255,9 @@ const FORMS: &[(&str, &[&str])] = &[
             "هيئه",
             "منظمه",
             "لجنه",
+            "سازمان",
+            "sazman",
+            "sazeman",
         ],
     ),
     (
@@ -198,6 +281,9 @@ const STOP: &[&str] = &[
     "di", "da", "do", "dos", "das", "و", "في", "لل",
     // "in", "for", "and" in the other languages lists translate organisation names into
     "in", "en", "em", "no", "fi", "wa", "wal", "pour", "por", "para", "ve", "fur", "der",
+    // Persian: "with" (`با مسئولیت محدود`, with limited liability) and the ezafe written as
+    // its own word in romanisations (`Mojtama-ye Sanati`)
+    "با", "ye",
 ];
 
 /// Spelling → class, built once from [`FORMS`] (first class wins for a shared spelling).
@@ -376,5 +462,17 @@ mod tests {
         let t = run("شركة النور للتجارة العامة");
         assert_eq!(t[0].1, Some("co"));
         assert_eq!(t[2].1, Some("trading"));
+    }
+
+    #[test]
+    fn persian_company_words_are_legal_forms() {
+        let t = run("شرکت سامان گستر سحاب پرداز با مسئولیت محدود");
+        assert_eq!(t[0].1, Some("co"));
+        assert!(t.iter().all(|(w, _)| w != "با"), "{t:?}");
+        assert_eq!(t.last().map(|x| x.1), Some(Some("ltd")));
+        let t = run("Mojtama-ye Sanati Shahid Hemmat");
+        assert_eq!(t[0].1, Some("group"));
+        assert_eq!(t[1].1, Some("industries"));
+        assert!(t.iter().all(|(w, _)| w != "ye"), "{t:?}");
     }
 }
