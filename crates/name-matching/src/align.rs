@@ -296,6 +296,10 @@ pub(crate) fn align_with(
     if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
         fuse_leftovers(q, wq, c, wc, nq, nc, &mut links, &mut q_used, &mut c_used);
     }
+    // a matched word that stands for itself and a left-over neighbour written together
+    if q_used.count_ones() < nq as u32 || c_used.count_ones() < nc as u32 {
+        widen_to_fused(q, wq, c, wc, &mut links, &mut q_used, &mut c_used);
+    }
     // a middle name spelled differently in the same place of both names: an unmatched
     // token between two aligned ones on both sides (bit tricks keep the common case cheap)
     let free_inner = |used: u32, n: usize| !used & (used << 1) & (used >> 1) & ((1u32 << n) - 1);
@@ -839,9 +843,83 @@ fn fuse_leftovers(
     }
 }
 
+/// A word matched to one word of the other side, next to a word that was left over there,
+/// may stand for both written together (`علیرضا` = `Ali Reza`, where `علیرضا` first met
+/// `Ali` as its compound part and `Reza` stayed unmatched): the link then takes the
+/// leftover in, when [`reasons::fused::check`] accepts the pair as the one word.
+fn widen_to_fused(
+    q: &Prepared,
+    wq: &[f32],
+    c: &Prepared,
+    wc: &[f32],
+    links: &mut SmallVec<[Link; 8]>,
+    q_used: &mut u32,
+    c_used: &mut u32,
+) {
+    let (q_left, c_left) = (q.name_mask & !*q_used, c.name_mask & !*c_used);
+    if q_left == 0 && c_left == 0 {
+        return;
+    }
+    // the pair (lo, lo + 1) around `k` whose other word is a leftover of `left`
+    let pair_with_leftover = |k: usize, left: u32, pairs: u32| {
+        let after =
+            (k + 1 < 32 && left & (1 << (k + 1)) != 0 && pairs & (1 << k) != 0).then_some(k);
+        let before =
+            (k > 0 && left & (1 << (k - 1)) != 0 && pairs & (1 << (k - 1)) != 0).then(|| k - 1);
+        after.into_iter().chain(before)
+    };
+    for link in links.iter_mut() {
+        let (NONE, NONE) = (link.q.1, link.c.1) else {
+            continue;
+        };
+        let (i, k) = (link.q.0 as usize, link.c.0 as usize);
+        let c_left = c.name_mask & !*c_used;
+        if let Some((lo, (s, how))) = pair_with_leftover(k, c_left, c.pair_mask).find_map(|lo| {
+            reasons::fused::check(&q.tokens[i], &c.tokens[lo], &c.tokens[lo + 1], &c.joins, lo)
+                .map(|r| (lo, r))
+        }) {
+            *c_used |= 0b11 << lo;
+            *link = Link {
+                q: (i as u8, NONE),
+                c: (lo as u8, lo as u8 + 1),
+                score: s,
+                how,
+                weight: (wq[i] + wc[lo].max(wc[lo + 1])) / 2.0,
+            };
+            continue;
+        }
+        let q_left = q.name_mask & !*q_used;
+        if let Some((lo, (s, how))) = pair_with_leftover(i, q_left, q.pair_mask).find_map(|lo| {
+            reasons::fused::check(&c.tokens[k], &q.tokens[lo], &q.tokens[lo + 1], &q.joins, lo)
+                .map(|r| (lo, r))
+        }) {
+            *q_used |= 0b11 << lo;
+            *link = Link {
+                q: (lo as u8, lo as u8 + 1),
+                c: (k as u8, NONE),
+                score: s,
+                how,
+                weight: (wc[k] + wq[lo].max(wq[lo + 1])) / 2.0,
+            };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::test_util::score;
+
+    #[test]
+    fn a_persian_compound_given_name_meets_its_two_romanised_words() {
+        // `علیرضا` first meets `Ali` alone; `Reza` was left over
+        let s = score("علیرضا بلالی", "Ali Reza BALALI");
+        assert!(s > 0.85, "{s}");
+        let s = score("Ali Reza BALALI", "علیرضا بلالی");
+        assert!(s > 0.85, "{s}");
+        // a different second word is not taken in: it stays unmatched
+        let other = score("علیرضا بلالی", "Ali Hassan BALALI");
+        assert!(other < s, "{other} vs {s}");
+    }
 
     #[test]
     fn an_article_joined_on_one_side_only_still_aligns() {

@@ -81,7 +81,10 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>, person: bool)
                 });
                 continue;
             }
-            if let Some(rest) = arabic::strip_article(&w[i].text) {
+            // after `ذو` the article belongs to the compound (`ذو الفقار` = `Zulfiqar`, see
+            // `rules::compounds`)
+            let after_dhu = i > 0 && w[i - 1].text == "ذو";
+            if !after_dhu && let Some(rest) = arabic::strip_article(&w[i].text) {
                 let rest = rest.to_string();
                 w[i].text = rest;
                 removed.push(Removed {

@@ -7,7 +7,8 @@
 //! - `Abu` + name (father of ...): `Abu Bakr`, `Abou Bakr`, `Ebu Bekir`, `Ebubekir`,
 //!   `Abubakar`, `أبو بكر` → `abu` + `bakr`;
 //! - name + `al-Din` / `Allah`: `Nur al-Din`, `Nureddine`, `Nuruddin`, `نور الدين` →
-//!   `nur` + `din`; `Fadl Allah` → `fadlallah`.
+//!   `nur` + `din`; `Fadl Allah` → `fadlallah`;
+//! - `ذو` + article + name (possessor of ...): `ذو الفقار` → `ذوالفقار` (`Zulfiqar`).
 //!
 //! Why it matters: these are single names written as one, two or three words; token
 //! alignment would otherwise see `Abd` and `Allah` as two weak tokens against one strong one.
@@ -158,6 +159,14 @@ pub(crate) fn apply(w: &mut Vec<Work>) {
                 i += 1;
                 continue;
             }
+            // `ذو الفقار` (Dhu al-Fiqar), `ذو القدر`: one name, romanised as one word with
+            // the article kept (`Zulfiqar`, `Zolghadr`), as the Arabic is when fused
+            if next_ok && t == "ذو" && w[i + 1].text.starts_with("ال") {
+                let n = w[i + 1].text.clone();
+                fuse(w, i, format!("ذو{n}"));
+                i += 1;
+                continue;
+            }
             if next_ok && (w[i + 1].text == "دين" || w[i + 1].text == "الدين") {
                 fuse(w, i, format!("{t}دين"));
                 i += 1;
@@ -267,6 +276,7 @@ mod tests {
         assert_eq!(run("Ebubekir"), vec!["abu-bekir"]);
         assert_eq!(run("Abubakar"), vec!["abubakar"]);
         assert_eq!(run("أبو بكر"), vec!["ابوبكر"]);
+        assert_eq!(run("محمد باقر ذو القدر"), vec!["محمد", "باقر", "ذوالقدر"]);
         // written as one word with the article inside, like عبدالرحمن
         assert_eq!(run("أبواليزيد"), run("أبو اليزيد"));
     }
