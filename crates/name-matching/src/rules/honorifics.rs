@@ -155,6 +155,23 @@ fn is_honorific(t: &Work) -> bool {
     }
 }
 
+/// True when `w[i]` is a `Sheikh` spelling that ends a name of three or more words: there it
+/// is a family name (`Ahmed Omar Saeed SHEIKH`, `Muhammad Naeem SHEIKH`, common in
+/// Pakistan and India), not a title, which stands before the name.
+fn family_sheikh(w: &[Work], i: usize) -> bool {
+    i + 1 == w.len()
+        && i >= 2
+        && w[i].latin()
+        && w[..i].iter().filter(|t| t.is_name()).count() >= 2
+        && SHEIKH.contains(&w[i].text.as_str())
+}
+
+/// The `Sheikh` spellings of [`LATIN`].
+const SHEIKH: &[&str] = &[
+    "sheikh", "shaykh", "shaikh", "sheik", "shaik", "shayk", "sheykh", "cheikh", "cheick", "cheik",
+    "shekh",
+];
+
 /// Sets aside honorifics while at least one name token remains.
 pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
     let mut i = 0;
@@ -163,7 +180,7 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         if names_left <= 1 {
             break;
         }
-        if is_honorific(&w[i]) {
+        if is_honorific(&w[i]) && !family_sheikh(w, i) {
             // "Ayatollah" in Arabic: اية الله → drop both words
             let two = w[i].text == "اية" && w.get(i + 1).is_some_and(|n| n.text == "الله");
             let t = w.remove(i);
@@ -247,6 +264,16 @@ mod tests {
         assert_eq!(r, vec!["Kari"]);
         // alone, it stays a name
         assert_eq!(run("Kari").0, vec!["kari"]);
+    }
+
+    #[test]
+    fn sheikh_ending_a_long_name_is_its_family_name() {
+        let (t, r) = run("Muhammad Naeem SHEIKH");
+        assert_eq!(t, vec!["muhammad", "naeem", "sheikh"]);
+        assert!(r.is_empty());
+        // before the name, or after a single name, it is the title
+        assert_eq!(run("Sheikh Muhammad Naeem").0, vec!["muhammad", "naeem"]);
+        assert_eq!(run("Naeem Sheikh").0, vec!["naeem"]);
     }
 
     #[test]
