@@ -130,6 +130,9 @@ const fn sub_cost_calc(a: u8, b: u8) -> f32 {
         (b'h', b'x') => 0.3,
         (b'k', b'x') => 0.4,
         (b'b', b'p') => 0.2,
+        // one sound in Spanish (`Favian` / `Fabian`, `Cordova` / `Cordoba`) and in Greek
+        // romanisations (`Vasilios` / `Basilios`)
+        (b'b', b'v') => 0.3,
         (b'f', b'v') => 0.3,
         (b'u', b'v') => 0.3,
         (b'n', b'm') | (b'm', b'n') => 0.6,
@@ -352,6 +355,16 @@ mod tests {
         assert!(lat("mohammed", "muhammad") > 0.85);
         assert!(lat("yusuf", "youssef") > 0.85);
         assert!(lat("hussein", "husayn") > 0.8);
+    }
+
+    #[test]
+    fn b_and_v_are_close() {
+        assert!(
+            lat("favian", "fabian") >= 0.82,
+            "{}",
+            lat("favian", "fabian")
+        );
+        assert!(lat("bakr", "vakr") > lat("bakr", "takr"));
     }
 
     #[test]
