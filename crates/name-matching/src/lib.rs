@@ -148,6 +148,10 @@ pub struct IndexKey {
     pub key: String,
 }
 
+/// Fewest coarse classes of each half of a cut word (see [`Prepared::boundary_keys`]): a
+/// one-class half is posted for thousands of names and proves nothing.
+pub const MIN_BOUNDARY_PART: usize = 2;
+
 /// A name prepared for comparison. Build it once per list name (at index build) and once per
 /// query; comparing two prepared names does no normalisation and almost no allocation.
 #[derive(Debug, Clone)]
@@ -369,6 +373,48 @@ impl Prepared {
         }
     }
 
+    /// Retrieval keys for word boundaries the list may not share with the query: each name
+    /// token's coarse key cut in two (both halves of at least [`MIN_BOUNDARY_PART`]
+    /// classes: `اکبرطباطبایی` / `Akbar TABATABAEI`), and the coarse keys of each adjacent
+    /// pair of name tokens of one script joined (`دماو ندیان` / `DAMAVANDIAN`). Each entry
+    /// is (token, keys): a cut gives both halves, which an index should use only together
+    /// and only for a token whose own key finds nothing; a join gives one key, credited to
+    /// the pair's first token. Keys are prefixed like [`Prepared::index_keys`]' coarse keys.
+    /// `cut(i)` says whether token `i` is worth cutting (the cuts of a known word are noise).
+    pub fn boundary_keys(&self, cut: impl Fn(usize) -> bool) -> Vec<(usize, Vec<String>)> {
+        let mut out = Vec::new();
+        let named = |t: &Token| t.kind == TokenKind::Name && t.coarse.is_ascii();
+        for (i, t) in self.tokens.iter().enumerate() {
+            if !named(t) {
+                continue;
+            }
+            let c = t.coarse.as_str();
+            // a compound (`abd-khadem`, `عبدرحمن`) is already two words in one, and
+            // retrieved by its part
+            let compound =
+                t.text.contains('-') || t.text.starts_with("عبد") || t.text.starts_with("ابو");
+            if c.len() >= 2 * MIN_BOUNDARY_PART && !compound && cut(i) {
+                for at in MIN_BOUNDARY_PART..=c.len() - MIN_BOUNDARY_PART {
+                    out.push((i, vec![key("c:", &c[..at]), key("c:", &c[at..])]));
+                }
+            }
+            // (a particle's join is the compound rules' business: `Abdul Khadem`)
+            if let Some(n) = self.tokens.get(i + 1)
+                && named(n)
+                && !t.particle
+                && n.script == t.script
+                && !t.coarse.is_empty()
+                && !n.coarse.is_empty()
+            {
+                // the classes meet as in one word: a repeated class at the seam counts once
+                let rest = n.coarse.strip_prefix(c.chars().last().unwrap_or(' '));
+                let joined = format!("c:{c}{}", rest.unwrap_or(&n.coarse));
+                out.push((i, vec![joined]));
+            }
+        }
+        out
+    }
+
     /// Retrieval keys: for each name or number token, its coarse key(s), Double Metaphone
     /// code, variant groups and, for scripts without sound classes and for numbers, its text.
     /// Legal forms and initials get no keys (they would match everything). Two names that
@@ -568,5 +614,24 @@ fn build(q: &Prepared, wq: &[f32], c: &Prepared, wc: &[f32]) -> Comparison {
         ignored_list: c.removed.clone(),
         reordered: a.reordered,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod boundary_key_tests {
+    use super::*;
+
+    #[test]
+    fn a_word_is_cut_into_posted_halves_and_neighbours_are_joined() {
+        let p = prepare("Ali Akbartabatabaei", NameType::Person);
+        let keys = p.boundary_keys(|i| i == 1);
+        // only the word asked for is cut, each half at least two classes
+        assert!(keys.iter().all(|(t, k)| *t == 1 || k.len() == 1));
+        assert!(keys.contains(&(1, vec!["c:kbr".to_string(), "c:tbtb".to_string()])));
+        // the pair joined, its seam class once
+        assert!(keys.contains(&(0, vec!["c:lkbrtbtb".to_string()])));
+        // a compound is not cut, a particle not joined
+        let p = prepare("Abdul Khadem", NameType::Person);
+        assert!(p.boundary_keys(|_| true).is_empty());
     }
 }
