@@ -296,8 +296,13 @@ pub(crate) fn align_with(
     if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
         fuse_leftovers(q, wq, c, wc, nq, nc, &mut links, &mut q_used, &mut c_used);
     }
-    // a matched word that stands for itself and a left-over neighbour written together
-    if q_used.count_ones() < nq as u32 || c_used.count_ones() < nc as u32 {
+    // a matched word that stands for itself and a left-over neighbour written together;
+    // across writing systems only (within one, `reasons::fused` takes exact joins, which the
+    // greedy pass never splits, and the compound rules join particles)
+    let no_latin = |p: &Prepared| p.name_mask & p.latin_name_mask == 0;
+    if (q_used.count_ones() < nq as u32 || c_used.count_ones() < nc as u32)
+        && no_latin(q) != no_latin(c)
+    {
         widen_to_fused(q, wq, c, wc, &mut links, &mut q_used, &mut c_used);
     }
     // a middle name spelled differently in the same place of both names: an unmatched
@@ -873,7 +878,14 @@ fn widen_to_fused(
             continue;
         };
         let (i, k) = (link.q.0 as usize, link.c.0 as usize);
-        let c_left = c.name_mask & !*c_used;
+        // the word that stands for two has more sound classes than either (a cheap test that
+        // refuses almost every link: most pair words of about one length)
+        let (qi, ck) = (&q.tokens[i], &c.tokens[k]);
+        let c_left = if qi.coarse_len > ck.coarse_len {
+            c.name_mask & !*c_used
+        } else {
+            0
+        };
         if let Some((lo, (s, how))) = pair_with_leftover(k, c_left, c.pair_mask).find_map(|lo| {
             reasons::fused::check(&q.tokens[i], &c.tokens[lo], &c.tokens[lo + 1], &c.joins, lo)
                 .map(|r| (lo, r))
@@ -888,7 +900,11 @@ fn widen_to_fused(
             };
             continue;
         }
-        let q_left = q.name_mask & !*q_used;
+        let q_left = if ck.coarse_len > qi.coarse_len {
+            q.name_mask & !*q_used
+        } else {
+            0
+        };
         if let Some((lo, (s, how))) = pair_with_leftover(i, q_left, q.pair_mask).find_map(|lo| {
             reasons::fused::check(&c.tokens[k], &q.tokens[lo], &q.tokens[lo + 1], &q.joins, lo)
                 .map(|r| (lo, r))

@@ -70,6 +70,8 @@ const MIN_TYPO_KEY: usize = 4;
 /// Posting lists longer than this only boost candidates found by rarer tokens, unless no
 /// candidate exists yet.
 pub(crate) const LONG_POSTING: usize = 1500;
+/// Longest posting list a join of two query words walks (see `Postings::boundary_lookups`).
+const JOIN_POSTING: usize = 64;
 
 /// Writes the typo key of `coarse` with the class at `i` deleted into `out` (`d:` prefix).
 fn deletion_into(out: &mut String, coarse: &str, i: usize) {
@@ -411,7 +413,9 @@ impl Postings {
     /// [`Prepared::boundary_keys`]): a query word the index does not know (its coarse key is
     /// posted nowhere) looks up its two halves when both are posted, and two adjacent query
     /// words look up their join. Both at [`PART_STRENGTH`]; the matcher then pairs the words
-    /// (`reasons::fused`). A join whose list is long is a common word's key and is skipped.
+    /// (`reasons::fused`). A join whose list is longer than [`JOIN_POSTING`] is a common
+    /// word's key (`Mohammad Ali` / `Mohammadali`), which the words' own keys already reach,
+    /// and is skipped.
     fn boundary_lookups<'a>(
         &'a self,
         q: &Prepared,
@@ -442,7 +446,7 @@ impl Postings {
                 }
                 [j] => {
                     let l = self.lookup(t16, j, PART_STRENGTH);
-                    if !l.1.is_empty() && l.1.len() <= LONG_POSTING {
+                    if !l.1.is_empty() && l.1.len() <= JOIN_POSTING {
                         looks.push(l);
                     }
                 }
