@@ -7,7 +7,9 @@
 //! Example: `Alqaida` ↔ `Al Qaida` (fused).
 //! Parameters: two words of the same script joined must equal the third exactly, unless the
 //! first word is a particle (`bin`, `abd`, `abu`, `al`, ...); then the joined form must have the same coarse
-//! consonant key and a similarity of at least [`MIN_SIMILARITY`].
+//! consonant key and a similarity of at least [`MIN_SIMILARITY`]. Across scripts the joined
+//! form needs the same coarse key and the cross-script bar of a single word
+//! ([`super::transliteration::MIN_CROSS_SCRIPT`]): `فن آور` = `Fanavar`.
 
 use super::{MatchHow, writing};
 use crate::distance;
@@ -153,7 +155,14 @@ fn joined(one: &Token, a: &Token, b: &Token, cache: Option<&JoinCache>) -> Optio
         return None;
     }
     let sim = distance::similarity(&one.form, writing(one), form, writing(a));
-    (sim >= MIN_SIMILARITY).then_some((sim, MatchHow::Fused))
+    // across writing systems a join meets the bar of a single word across them (`فن آور` /
+    // `Fanavar`, where the Arabic script writes no short vowel)
+    let min = if writing(one) == writing(a) {
+        MIN_SIMILARITY
+    } else {
+        super::transliteration::MIN_CROSS_SCRIPT
+    };
+    (sim >= min).then_some((sim, MatchHow::Fused))
 }
 
 #[cfg(test)]
@@ -167,6 +176,17 @@ mod tests {
         let one = prepare("Binladin", Person);
         // "Bin" leads the name, so the particle rule keeps it as a token
         let two = prepare("Bin Ladin", Person);
+        let t = two.tokens();
+        assert_eq!(
+            check(&one.tokens()[0], &t[0], &t[1], &[], 0).map(|x| x.1),
+            Some(MatchHow::Fused)
+        );
+    }
+
+    #[test]
+    fn a_persian_word_written_in_two_parts_meets_its_romanisation() {
+        let one = prepare("Fanavar", Person);
+        let two = prepare("فن آور", Person);
         let t = two.tokens();
         assert_eq!(
             check(&one.tokens()[0], &t[0], &t[1], &[], 0).map(|x| x.1),
