@@ -153,6 +153,9 @@ pub(crate) fn encode_arabic(s: &str, final_alef_maqsura: bool) -> Form {
             'و' => b"u",
             'ي' if last && final_alef_maqsura => b"a",
             'ي' if last && i > 0 => b"Y",
+            // after a long ā it is the glide y, not a vowel that ā merges into (Persian
+            // `سقایی` = Saghaei, `رضایی` = Rezaei: -āyī, where Latin spellings keep the a)
+            'ي' if i > 0 && chars[i - 1] == 'ا' => b"Y",
             'ي' => b"i",
             // Pashto letters
             'ځ' | 'ږ' => b"z",
@@ -283,6 +286,14 @@ mod tests {
             coarse_key(&encode_latin("carlos")),
             coarse_key(&encode_latin("karlos"))
         );
+    }
+
+    #[test]
+    fn yeh_after_a_long_a_keeps_the_a() {
+        // Persian -āyī (`سقایی` = Saghaei): the ā stays, as in every Latin spelling
+        assert_eq!(encode_arabic("سقايي", false).as_slice(), b"sqaY");
+        // elsewhere a medial yeh is the vowel i
+        assert_eq!(encode_arabic("سعيد", false).as_slice(), b"sid");
     }
 
     #[test]
