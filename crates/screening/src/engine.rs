@@ -648,11 +648,14 @@ impl Screener {
         let Some(retrieval) = preps.prepared(retrieval_ty) else {
             return Err(ScreenError::NoLetters(preps.name.to_string()));
         };
-        let (ids, min_score) = self.candidates(retrieval, budget, filter, scratch, |id| {
-            query
-                .schema
-                .is_none_or(|s| self.forms.get(id as usize).map(|f| f.schema) == Some(s))
-        });
+        // (a query of unknown schema admits every name: its own instance of the walk tests
+        // nothing per name)
+        let (ids, min_score) = match query.schema {
+            None => self.candidates(retrieval, budget, filter, scratch, |_| true),
+            Some(s) => self.candidates(retrieval, budget, filter, scratch, |id| {
+                self.forms.get(id as usize).map(|f| f.schema) == Some(s)
+            }),
+        };
         let mut extra = Vec::new();
         let weight = |q: &Prepared| q.tokens().iter().map(|t| t.weight()).sum::<f64>();
         // (a preparation with the same tokens weighs the same, so it is skipped too)
