@@ -374,13 +374,14 @@ impl Prepared {
     }
 
     /// Retrieval keys for word boundaries the list may not share with the query: each
-    /// Arabic-script name token's coarse key cut in two (both halves of at least [`MIN_BOUNDARY_PART`]
-    /// classes: `اکبرطباطبایی` / `Akbar TABATABAEI`), and the coarse keys of each adjacent
-    /// pair of name tokens of one script joined (`دماو ندیان` / `DAMAVANDIAN`). Each entry
-    /// is (token, keys): a cut gives both halves, which an index should use only together
-    /// and only for a token whose own key finds nothing; a join gives one key, credited to
-    /// the pair's first token. Keys are prefixed like [`Prepared::index_keys`]' coarse keys.
-    /// `cut(i)` says whether token `i` is worth cutting (the cuts of a known word are noise).
+    /// Arabic-script name token's coarse key cut in two (both halves of at least
+    /// [`MIN_BOUNDARY_PART`] classes: `اکبرطباطبایی` / `Akbar TABATABAEI`), and the coarse
+    /// keys of each adjacent pair of name tokens of one script joined (`دماو ندیان` /
+    /// `DAMAVANDIAN`). Each entry is (token, keys): a cut gives both halves, which an index
+    /// should use only together and only for a token whose own key finds nothing; a join
+    /// gives one key, credited to the pair's first token. Keys are prefixed like
+    /// [`Prepared::index_keys`]' coarse keys. `cut(i)` says whether token `i` is worth
+    /// cutting (the cuts of a known word are noise).
     pub fn boundary_keys(&self, cut: impl Fn(usize) -> bool) -> Vec<(usize, Vec<String>)> {
         let mut out = Vec::new();
         // Arabic script only: its word boundaries are the ones lists and customer files
