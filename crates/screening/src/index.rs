@@ -658,19 +658,22 @@ impl Postings {
         // penalty that cannot raise a rank; otherwise every name takes the full test.)
         let mut worst_rank = f32::NEG_INFINITY;
         let penalty_lowers = extra_penalty >= 0.0 && extra_penalty.is_finite();
-        let deferred = looks.get(deferred_from..).unwrap_or(&[]);
+        // the deferred lookups as (lookup, token, contribution, bit set), all with a bit set
+        let deferred: SmallVec<[(u16, u16, f32, &[u64]); 8]> = looks
+            .iter()
+            .zip(info)
+            .enumerate()
+            .skip(deferred_from)
+            .filter_map(|(k, (&(t, _, _, bits), &(_, add)))| Some((k as u16, t, add, bits?)))
+            .collect();
         for &id in touched.get(..ntouched).unwrap_or(&[]) {
             let i = id as usize;
             let Some(slot) = slots.get_mut(i) else {
                 continue;
             };
-            for (d, &(t, _, _, bits)) in deferred.iter().enumerate() {
-                let k = deferred_from + d;
-                if let Some(bits) = bits
-                    && bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-                    && let Some(&(_, add)) = info.get(k)
-                {
-                    Scratch::credit(slot, k as u16, t, add, info);
+            for &(k, t, add, bits) in &deferred {
+                if bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0) {
+                    Scratch::credit(slot, k, t, add, info);
                 }
             }
             let s = slot.score;
