@@ -332,6 +332,10 @@ fn key_rank(key: u64) -> (f32, u32) {
 /// set if it is long.
 type Lookup<'a> = (u16, &'a [u32], f32, Option<&'a [u64]>);
 
+/// A long posting list left to the selection in [`Postings::candidates`]: the lookup's index,
+/// its token, its contribution and its bit set.
+type Deferred<'a> = (u16, u16, f32, &'a [u64]);
+
 impl Postings {
     pub fn len(&self) -> usize {
         self.keys.len()
@@ -658,8 +662,8 @@ impl Postings {
         // penalty that cannot raise a rank; otherwise every name takes the full test.)
         let mut worst_rank = f32::NEG_INFINITY;
         let penalty_lowers = extra_penalty >= 0.0 && extra_penalty.is_finite();
-        // the deferred lookups as (lookup, token, contribution, bit set), all with a bit set
-        let deferred: SmallVec<[(u16, u16, f32, &[u64]); 8]> = looks
+        // the deferred lookups, all with a bit set
+        let deferred: SmallVec<[Deferred<'_>; 8]> = looks
             .iter()
             .zip(info)
             .enumerate()
