@@ -21,7 +21,7 @@ mod middle_variant;
 use smallvec::SmallVec;
 
 use crate::reasons::{self, MatchHow};
-use crate::token::TokenKind;
+use crate::token::{Token, TokenKind};
 use crate::{NameType, Prepared};
 
 /// Most tokens considered per name (longer names are cut; masks are `u32`).
@@ -865,31 +865,30 @@ fn widen_to_fused(
     if q_left == 0 && c_left == 0 {
         return;
     }
-    // the pair (lo, lo + 1) around `k` whose other word is a leftover of `left`
-    let pair_with_leftover = |k: usize, left: u32, pairs: u32| {
+    // the pair (lo, lo + 1) of `p` around its word `k`, whose other word is left over, that
+    // `reasons::fused` accepts as the one word `one`
+    let fused_pair = |one: &Token, p: &Prepared, k: usize, used: u32| {
+        let (left, pairs) = (p.name_mask & !used, p.pair_mask);
         let after =
             (k + 1 < 32 && left & (1 << (k + 1)) != 0 && pairs & (1 << k) != 0).then_some(k);
         let before =
             (k > 0 && left & (1 << (k - 1)) != 0 && pairs & (1 << (k - 1)) != 0).then(|| k - 1);
-        after.into_iter().chain(before)
+        after.into_iter().chain(before).find_map(|lo| {
+            reasons::fused::check(one, &p.tokens[lo], &p.tokens[lo + 1], &p.joins, lo)
+                .map(|r| (lo, r))
+        })
     };
     for link in links.iter_mut() {
         let (NONE, NONE) = (link.q.1, link.c.1) else {
             continue;
         };
         let (i, k) = (link.q.0 as usize, link.c.0 as usize);
-        // the word that stands for two has more sound classes than either (a cheap test that
-        // refuses almost every link: most pair words of about one length)
+        // the word that stands for two has more sound classes than its partner (a cheap
+        // test that refuses almost every link: most pair words of about one length)
         let (qi, ck) = (&q.tokens[i], &c.tokens[k]);
-        let c_left = if qi.coarse_len > ck.coarse_len {
-            c.name_mask & !*c_used
-        } else {
-            0
-        };
-        if let Some((lo, (s, how))) = pair_with_leftover(k, c_left, c.pair_mask).find_map(|lo| {
-            reasons::fused::check(&q.tokens[i], &c.tokens[lo], &c.tokens[lo + 1], &c.joins, lo)
-                .map(|r| (lo, r))
-        }) {
+        if qi.coarse_len > ck.coarse_len
+            && let Some((lo, (s, how))) = fused_pair(qi, c, k, *c_used)
+        {
             *c_used |= 0b11 << lo;
             *link = Link {
                 q: (i as u8, NONE),
@@ -898,17 +897,9 @@ fn widen_to_fused(
                 how,
                 weight: (wq[i] + wc[lo].max(wc[lo + 1])) / 2.0,
             };
-            continue;
-        }
-        let q_left = if ck.coarse_len > qi.coarse_len {
-            q.name_mask & !*q_used
-        } else {
-            0
-        };
-        if let Some((lo, (s, how))) = pair_with_leftover(i, q_left, q.pair_mask).find_map(|lo| {
-            reasons::fused::check(&c.tokens[k], &q.tokens[lo], &q.tokens[lo + 1], &q.joins, lo)
-                .map(|r| (lo, r))
-        }) {
+        } else if ck.coarse_len > qi.coarse_len
+            && let Some((lo, (s, how))) = fused_pair(ck, q, i, *q_used)
+        {
             *q_used |= 0b11 << lo;
             *link = Link {
                 q: (lo as u8, lo as u8 + 1),
