@@ -395,10 +395,8 @@ impl Prepared {
                 continue;
             }
             let c = t.coarse.as_str();
-            // a compound (`abd-khadem`, `عبدرحمن`) is already two words in one, and
-            // retrieved by its part
-            let compound =
-                t.text.contains('-') || t.text.starts_with("عبد") || t.text.starts_with("ابو");
+            // an `abd`/`abu` compound (`عبدرحمن`) is already two words in one
+            let compound = t.compound != reasons::NO_COMPOUND;
             if c.len() >= 2 * MIN_BOUNDARY_PART && !compound && cut(i) {
                 for at in MIN_BOUNDARY_PART..=c.len() - MIN_BOUNDARY_PART {
                     out.push((i, vec![key("c:", &c[..at]), key("c:", &c[at..])]));

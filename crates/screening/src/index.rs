@@ -414,25 +414,15 @@ impl Postings {
     }
 
     /// Lookups for word boundaries the list does not share (see
-    /// [`Prepared::boundary_keys`]): a query word the index does not know (its coarse key is
-    /// posted nowhere) looks up its two halves when both are posted, and two adjacent query
+    /// [`Prepared::boundary_keys`]): a query word the index does not know (`known[t]` false:
+    /// its coarse keys are posted nowhere) looks up its two halves when both are posted, and two adjacent query
     /// words look up their join. Both at [`PART_STRENGTH`]; the matcher then pairs the words
     /// (`reasons::fused`). A join whose list is longer than [`JOIN_POSTING`] is a common
     /// word's key (`Mohammad Ali` / `Mohammadali`), which the words' own keys already reach,
     /// and is skipped.
-    fn boundary_lookups<'a>(
-        &'a self,
-        q: &Prepared,
-        keys: &[IndexKey],
-        nq: usize,
-        looks: &mut Vec<Lookup<'a>>,
-    ) {
-        let unknown = |t: usize| {
-            keys.iter()
-                .filter(|k| k.token == t && k.kind == KeyKind::Coarse)
-                .all(|k| self.get_with_bits(&k.key).0.is_empty())
-        };
-        for (t, parts) in q.boundary_keys(|t| t < nq && unknown(t)) {
+    fn boundary_lookups<'a>(&'a self, q: &Prepared, known: &[bool], looks: &mut Vec<Lookup<'a>>) {
+        let nq = known.len();
+        for (t, parts) in q.boundary_keys(|t| known.get(t) == Some(&false)) {
             if t >= nq {
                 continue;
             }
@@ -457,6 +447,55 @@ impl Postings {
                 _ => {}
             }
         }
+    }
+
+    /// Every lookup of a query: each name token's exact text (and a query `abd` compound's
+    /// part), each key of [`Prepared::index_keys`] with its typo forms, and the word-boundary
+    /// lookups. Kept out of [`Postings::candidates`] so that the posting walk's code does not
+    /// depend on it.
+    #[inline(never)]
+    fn query_lookups<'a>(
+        &'a self,
+        q: &Prepared,
+        nq: usize,
+        typo_min_weight: f32,
+        buf: &mut String,
+    ) -> Vec<Lookup<'a>> {
+        let mut looks: Vec<Lookup<'_>> = Vec::with_capacity(8 * nq.max(1));
+        for (i, t) in q.tokens().iter().enumerate().take(nq) {
+            if t.kind() == TokenKind::Name {
+                buf.clear();
+                buf.push_str("x:");
+                buf.push_str(t.text());
+                looks.push(self.lookup(i as u16, buf, EXACT_STRENGTH));
+                // the other way round from the list side's posted part: a query `abd`
+                // compound (`Abdul Khadem`) retrieves names that write its part alone
+                // (`Abdul Rauf KHADEM`, `Afif KHADEM`), which the matcher pairs
+                if let Some(rest) =
+                    compound_second(t.text()).filter(|_| t.text().starts_with("abd-"))
+                {
+                    buf.clear();
+                    buf.push_str("x:");
+                    buf.push_str(rest);
+                    looks.push(self.lookup(i as u16, buf, PART_STRENGTH));
+                }
+            }
+        }
+        // query tokens whose own coarse key is posted (their word is known to the index)
+        let mut known: SmallVec<[bool; 16]> = SmallVec::from_elem(false, nq);
+        for k in &q.index_keys() {
+            if k.token < nq {
+                let typos = q.tokens()[k.token].weight() as f32 >= typo_min_weight;
+                let at = looks.len();
+                self.lookups(k, typos, buf, &mut looks);
+                // (the key's own lookup is the first `lookups` pushes)
+                if k.kind == KeyKind::Coarse && looks.get(at).is_some_and(|l| !l.1.is_empty()) {
+                    known[k.token] = true;
+                }
+            }
+        }
+        self.boundary_lookups(q, &known, &mut looks);
+        looks
     }
 
     /// Ranks list names by the weighted share of query tokens they were retrieved by and
@@ -486,34 +525,7 @@ impl Postings {
         let names = ntok.len();
         let nq = q.tokens().len().min(u16::MAX as usize);
         let mut buf = std::mem::take(&mut scratch.key);
-        let mut looks: Vec<Lookup<'_>> = Vec::with_capacity(8 * nq.max(1));
-        for (i, t) in q.tokens().iter().enumerate().take(nq) {
-            if t.kind() == TokenKind::Name {
-                buf.clear();
-                buf.push_str("x:");
-                buf.push_str(t.text());
-                looks.push(self.lookup(i as u16, &buf, EXACT_STRENGTH));
-                // the other way round from the list side's posted part: a query `abd`
-                // compound (`Abdul Khadem`) retrieves names that write its part alone
-                // (`Abdul Rauf KHADEM`, `Afif KHADEM`), which the matcher pairs
-                if let Some(rest) =
-                    compound_second(t.text()).filter(|_| t.text().starts_with("abd-"))
-                {
-                    buf.clear();
-                    buf.push_str("x:");
-                    buf.push_str(rest);
-                    looks.push(self.lookup(i as u16, &buf, PART_STRENGTH));
-                }
-            }
-        }
-        let keys = q.index_keys();
-        for k in &keys {
-            if k.token < nq {
-                let typos = q.tokens()[k.token].weight() as f32 >= typo_min_weight;
-                self.lookups(k, typos, &mut buf, &mut looks);
-            }
-        }
-        self.boundary_lookups(q, &keys, nq, &mut looks);
+        let mut looks = self.query_lookups(q, nq, typo_min_weight, &mut buf);
         scratch.key = buf;
         looks.retain(|(_, p, _, _)| !p.is_empty());
         // Two phases: every posting list short enough to create candidates first, then the
