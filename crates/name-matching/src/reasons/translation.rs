@@ -225,6 +225,40 @@ mod tests {
     }
 
     #[test]
+    fn sector_and_institution_words_translate_so_the_distinctive_word_decides() {
+        // Arabic: company, services, guarding, protection
+        assert!(
+            score(
+                "شركة الصياد لخدمات الحراسة والحماية",
+                "Al-Sayyad Company for Guarding and Protection Services Ltd"
+            ) >= 0.85
+        );
+        // Persian: industries, aviation; research, centre
+        assert!(score("صنایع هوایی قدس", "Qods Aviation Industries") >= 0.90);
+        assert!(
+            score(
+                "مرکز تحقیقات صنایع هوایی شاهد",
+                "Shahed Aviation Industries Research Center"
+            ) >= 0.85
+        );
+        // Persian word order (the place last) and a French rendering
+        assert!(score("زندان مرکزی زاهدان", "Zahedan Central Prison") >= 0.90);
+        // the Persian spelling of an airline's "Air"
+        assert!(score("ماهان ایر", "Mahan Air") >= 0.90);
+        // a name made only of generic words: all translate
+        assert!(score("بانک مرکزی ایران", "Central Bank of Iran") >= 0.85);
+    }
+
+    #[test]
+    fn organisations_sharing_only_new_sector_words_stay_apart() {
+        assert!(score("صنایع هوایی قدس", "Shahed Aviation Industries") < 0.80);
+        assert!(score("Qods Aviation Industries", "Shahed Aviation Industries") < 0.80);
+        assert!(score("زندان مرکزی زاهدان", "Evin Prison") < 0.80);
+        assert!(score("بانک مرکزی ایران", "National Bank of Iran") < 0.80);
+        assert!(score("Islamic Revolutionary Guard Corps", "Islamic Revolutionary Court") < 0.80);
+    }
+
+    #[test]
     fn untyped_query_still_matches_a_tagged_generic_word() {
         let q = prepare("عصبة الأنصار", crate::NameType::Other);
         let c = prepare("Asbat al-Ansar", Organization);
