@@ -171,6 +171,15 @@ pub(crate) fn encode_arabic(s: &str, final_alef_maqsura: bool) -> Form {
             }
             _ => b"",
         };
+        // Two equal consonant letters written apart are two consonants with an unwritten
+        // vowel between them (`سنن` = Sunan, `سنندج` = Sanandaj): Arabic script writes a
+        // doubled consonant once (with a shadda). The exception is `لل`, the article's lam
+        // before a lam (`الله` = Allah, `عبدالله` = Abdullah), which Latin spellings write
+        // as one doubled `l`.
+        if i > 0 && chars[i - 1] == ch && ch != 'ل' && class.len() == 1 && !is_vowel(class[0]) {
+            out.push(class[0]);
+            continue;
+        }
         for &k in class {
             push_class(&mut out, k);
         }
@@ -314,6 +323,17 @@ mod tests {
         assert_eq!(a("عمر"), "Vmr");
         assert_eq!(a("اسامة"), "Vsama");
         assert_eq!(a("خالد"), "xald");
+    }
+
+    #[test]
+    fn equal_arabic_letters_written_apart_are_two_consonants() {
+        assert_eq!(a("سنن"), "snn");
+        assert_eq!(a("سنندج"), "snndj");
+        assert_eq!(a("ننگرهار"), "nngrhar");
+        // but the article's lam before a lam is Latin's one doubled `l`
+        assert_eq!(a("الله"), "Vla");
+        // and long vowels still merge (`داوود` = Dawud)
+        assert_eq!(a("داوود"), "daud");
     }
 
     #[test]
