@@ -40,10 +40,12 @@ const COMPANY: &[&str] = &[
     "ltd", "co", "corp", "inc", "llc", "llp", "plc", "gmbh", "sa", "fze", "pvt", "tic",
 ];
 
-/// Classes that translate one another across languages (مؤسسة is both "establishment" and
-/// "foundation"; "company" and "corporation" are used interchangeably in translations).
+/// Classes that translate one another across languages (مؤسسة is "establishment",
+/// "foundation" and, in Persian, "institute"; "company" and "corporation" are used interchangeably in translations).
 const RELATED: &[(&str, &str)] = &[
     ("est", "foundation"),
+    // Persian `موسسه` names institutes (`مؤسسه فاطر` = `Faater Institute`)
+    ("est", "institute"),
     ("co", "corp"),
     ("charity", "foundation"),
 ];

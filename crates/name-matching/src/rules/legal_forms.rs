@@ -369,10 +369,14 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         .filter(|(t, c)| t.is_name() && c.is_none())
         .count();
     if plain == 0 {
-        // a name made only of generic words ("Libyan Islamic Fighting Group"): they are its
-        // name; glossary words keep their concept so that their translations match them
-        for t in w.iter_mut().filter(|t| t.is_name()) {
-            t.canonical = crate::reasons::translation::concept_of(&t.text, t.script);
+        // a name made only of generic words ("Libyan Islamic Fighting Group", "Iran
+        // Aircraft Manufacturing Industries Corporation"): they are its name; each keeps its
+        // class or glossary concept so that its translations match it (`صنایع` =
+        // `Industries`)
+        for (t, c) in w.iter_mut().zip(classes) {
+            if t.is_name() {
+                t.canonical = c;
+            }
         }
         return;
     }
@@ -453,8 +457,16 @@ mod tests {
 
     #[test]
     fn never_tags_every_token() {
-        let t = run("General Trading Company");
-        assert!(t.iter().all(|(_, c)| c.is_none()));
+        let mut w: Vec<Work> = tokenize("General Trading Company")
+            .0
+            .into_iter()
+            .map(Work::from_raw)
+            .collect();
+        apply(&mut w, &mut Vec::new());
+        // the words stay the name, each with its class for its translations to match
+        assert!(w.iter().all(|t| t.kind == TokenKind::Name));
+        let classes: Vec<_> = w.iter().map(|t| t.canonical).collect();
+        assert_eq!(classes, vec![Some("general"), Some("trading"), Some("co")]);
     }
 
     #[test]
