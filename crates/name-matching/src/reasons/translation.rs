@@ -247,6 +247,13 @@ mod tests {
         assert!(score("ماهان ایر", "Mahan Air") >= 0.90);
         // a name made only of generic words: all translate
         assert!(score("بانک مرکزی ایران", "Central Bank of Iran") >= 0.85);
+        // a sun-letter article before a generic word is an article (`ash-Sham`)
+        assert!(
+            score(
+                "الدولة الإسلامية في العراق والشام - ليبيا",
+                "ISLAMIC STATE OF IRAQ AND ASH-SHAM IN LIBYA"
+            ) >= 0.85
+        );
     }
 
     #[test]

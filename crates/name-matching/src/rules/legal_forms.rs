@@ -339,12 +339,13 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         }
     }
     // the article rule only sees articles before names: `Asbat al-Ansar`,
-    // `Harakat ul-Jihad` lose theirs here, before a generic word
+    // `Harakat ul-Jihad`, `Islamic State of Iraq and ash-Sham` (a sun-letter form) lose
+    // theirs here, before a generic word
     let mut i = 0;
     while i + 1 < w.len() {
         if w[i].is_name()
             && w[i].latin()
-            && GENERIC_ARTICLES.contains(&w[i].text.as_str())
+            && super::articles::is_latin_article(&w[i].text, &w[i + 1].text)
             && w[i + 1].is_name()
             && w[i + 1].latin()
             && generic_class(&w[i + 1]).is_some()
@@ -387,9 +388,6 @@ pub(crate) fn apply(w: &mut Vec<Work>, removed: &mut Vec<Removed>) {
         }
     }
 }
-
-/// Arabic (`al`, `el`) and Urdu/Persian (`ul`) articles written apart from a generic word.
-const GENERIC_ARTICLES: &[&str] = &["al", "el", "ul"];
 
 /// `L.L.C.`, `S.A.R.L.`, `A.Ş.` are tokenised letter by letter: join runs of single letters
 /// into one token when the run is a legal form.
