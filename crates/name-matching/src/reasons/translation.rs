@@ -262,7 +262,12 @@ mod tests {
         assert!(score("Qods Aviation Industries", "Shahed Aviation Industries") < 0.80);
         assert!(score("زندان مرکزی زاهدان", "Evin Prison") < 0.80);
         assert!(score("بانک مرکزی ایران", "National Bank of Iran") < 0.80);
-        assert!(score("Islamic Revolutionary Guard Corps", "Islamic Revolutionary Court") < 0.80);
+        assert!(
+            score(
+                "Islamic Revolutionary Guard Corps",
+                "Islamic Revolutionary Court"
+            ) < 0.80
+        );
     }
 
     #[test]
