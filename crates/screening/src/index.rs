@@ -217,6 +217,7 @@ pub(crate) struct Postings {
 /// accumulator over all names (tens of thousands) stays within a core's L2 cache, where
 /// every posting walked reads one slot at random.
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(align(8))]
 struct Slot {
     /// Retrieval score so far.
     score: f32,
@@ -233,6 +234,17 @@ struct Slot {
     look: u16,
 }
 
+/// Number of set bits of each byte value, for [`Slot::count`].
+static BITS_SET: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).count_ones() as u8;
+        i += 1;
+    }
+    t
+};
+
 /// The bit of query token `t` in [`Slot::tokens`].
 #[inline]
 fn token_bit(t: u16) -> u8 {
@@ -240,10 +252,11 @@ fn token_bit(t: u16) -> u8 {
 }
 
 impl Slot {
-    /// Number of query tokens that credited the name.
+    /// Number of query tokens that credited the name (a table: the baseline x86-64 target
+    /// has no population-count instruction, and this is read for most retrieved names).
     #[inline]
     fn count(&self) -> u8 {
-        self.tokens.count_ones() as u8
+        BITS_SET[usize::from(self.tokens)]
     }
 }
 
@@ -287,6 +300,42 @@ impl Scratch {
         self.touched.get(..self.ntouched).unwrap_or(&[])
     }
 
+    /// Walks the posting list of a lookup that may create names: credits the names met
+    /// before and creates the others (`admit` permitting) with `fresh` as their slot,
+    /// recording them in `touched` after its first `ntouched` entries; returns the new count
+    /// of recorded names. A function of its own, so that the walk's few values stay in
+    /// registers (the walk is the hottest loop of retrieval), and the new slot is one
+    /// eight-byte store.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        plist: &[u32],
+        slots: &mut [Slot],
+        touched: &mut [u32],
+        mut ntouched: usize,
+        fresh: Slot,
+        t: u16,
+        info: &[(u16, f32)],
+        admit: &impl Fn(u32) -> bool,
+    ) -> usize {
+        let (generation, k, add) = (fresh.stamp, fresh.look, fresh.score);
+        for &id in plist {
+            let Some(slot) = slots.get_mut(id as usize) else {
+                continue;
+            };
+            if slot.stamp == generation {
+                Scratch::credit(slot, k, t, add, info);
+            } else if admit(id) {
+                *slot = fresh;
+                if let Some(f) = touched.get_mut(ntouched) {
+                    *f = id;
+                    ntouched += 1;
+                }
+            }
+        }
+        ntouched
+    }
+
     /// Credits a name met by lookup `k` (of token `t`, adding `add`); `looks` holds the token
     /// and the contribution of every lookup of the query (one table, so that reading what a
     /// slot's `look` stands for is one bounds check and one load). A token counts once: its
@@ -326,6 +375,64 @@ fn key_rank(key: u64) -> (f32, u32) {
     let ordered = ((key >> 32) as u32 ^ 0x8000_0000) as i32;
     let b = ordered ^ ((((ordered >> 31) as u32) >> 1) as i32);
     (f32::from_bits(b as u32), !(key as u32))
+}
+
+/// The best `budget` names by [`rank_key`]: a bounded heap of the kept keys with the worst on
+/// top. Most names are rejected by one float comparison with the worst kept rank (a strict
+/// float comparison implies the same order of the keys), which costs a fraction of
+/// selecting over every touched name.
+struct TopK {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
+    budget: usize,
+    /// The worst kept key once the heap is full.
+    worst: Option<u64>,
+    /// Its rank (minus infinity while the heap has room).
+    worst_rank: f32,
+}
+
+impl TopK {
+    fn new(budget: usize, names: usize) -> TopK {
+        TopK {
+            heap: std::collections::BinaryHeap::with_capacity(budget.min(names) + 1),
+            budget,
+            worst: None,
+            worst_rank: f32::NEG_INFINITY,
+        }
+    }
+
+    /// Keeps name `id` of rank `rank` if it is among the best `budget` so far.
+    #[inline(never)]
+    fn offer(&mut self, rank: f32, id: u32) {
+        if rank < self.worst_rank {
+            return;
+        }
+        let key = rank_key(rank, id);
+        if self.heap.len() < self.budget {
+            self.heap.push(std::cmp::Reverse(key));
+            if self.heap.len() == self.budget {
+                self.note_worst();
+            }
+        } else if let Some(w) = self.worst
+            && key > w
+        {
+            if let Some(mut top) = self.heap.peek_mut() {
+                *top = std::cmp::Reverse(key);
+            }
+            self.note_worst();
+        }
+    }
+
+    fn note_worst(&mut self) {
+        self.worst = self.heap.peek().map(|r| r.0);
+        self.worst_rank = self.worst.map_or(f32::NEG_INFINITY, |w| key_rank(w).0);
+    }
+
+    /// The kept keys, best first.
+    fn into_sorted(self) -> Vec<u64> {
+        let mut keys: Vec<u64> = self.heap.into_iter().map(|r| r.0).collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys
+    }
 }
 
 /// One posting list a query token looks up, with the strength of the key and the list's bit
@@ -609,25 +716,15 @@ impl Postings {
                     .any(|&id| (id as usize) < slots.len() && admit(id));
             }
             if grow {
-                for &id in plist {
-                    let Some(slot) = slots.get_mut(id as usize) else {
-                        continue;
-                    };
-                    if slot.stamp == generation {
-                        Scratch::credit(slot, k, t, add, info);
-                    } else if admit(id) {
-                        *slot = Slot {
-                            score: add,
-                            stamp: generation,
-                            tokens: token_bit(t),
-                            look: k,
-                        };
-                        if let Some(f) = touched.get_mut(ntouched) {
-                            *f = id;
-                            ntouched += 1;
-                        }
-                    }
-                }
+                // the slot of a name this lookup creates
+                let fresh = Slot {
+                    score: add,
+                    stamp: generation,
+                    tokens: token_bit(t),
+                    look: k,
+                };
+                ntouched =
+                    Scratch::walk(plist, slots, &mut touched, ntouched, fresh, t, info, &admit);
                 created |= ntouched != 0;
             } else if let Some(bits) = bits {
                 let touched = touched.get(..ntouched).unwrap_or(&[]);
@@ -662,18 +759,19 @@ impl Postings {
                 }
             }
         }
-        // Best `budget` by (rank desc, id asc). A bounded heap of the kept names' keys with
-        // the worst on top: most names are rejected by one comparison with a copy of it,
-        // which costs a fraction of selecting over every touched name.
-        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>> =
-            std::collections::BinaryHeap::with_capacity(budget.min(ntouched) + 1);
-        let mut worst: Option<u64> = None;
-        // The rank of the worst kept name once the heap is full. A name's rank is its score
-        // less a non-negative penalty, so a score below it cannot enter the heap: most names
-        // are rejected without reading their token count or building their key. (Only for a
-        // penalty that cannot raise a rank; otherwise every name takes the full test.)
-        let mut worst_rank = f32::NEG_INFINITY;
+        // Best `budget` by (rank desc, id asc), see [`TopK`].
+        let mut top = TopK::new(budget, ntouched);
+        // A name's rank is its score less a non-negative penalty, so a score below the
+        // worst kept rank cannot enter: most names are rejected without reading their token
+        // count or building their key. (Only for a penalty that cannot raise a rank;
+        // otherwise every name takes the full test.)
         let penalty_lowers = extra_penalty >= 0.0 && extra_penalty.is_finite();
+        let rank_of = |id: u32, slot: &Slot| {
+            let extra = ntok
+                .get(id as usize)
+                .map_or(0, |n| n.saturating_sub(slot.count()));
+            slot.score - extra_penalty * f32::from(extra)
+        };
         // the deferred lookups, all with a bit set
         let deferred: SmallVec<[Deferred<'_>; 8]> = looks
             .iter()
@@ -682,45 +780,72 @@ impl Postings {
             .skip(deferred_from)
             .filter_map(|(k, (&(t, _, _, bits), &(_, add)))| Some((k as u16, t, add, bits?)))
             .collect();
-        for &id in touched.get(..ntouched).unwrap_or(&[]) {
-            let i = id as usize;
-            let Some(slot) = slots.get_mut(i) else {
-                continue;
-            };
-            for &(k, t, add, bits) in &deferred {
-                if bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0) {
-                    Scratch::credit(slot, k, t, add, info);
+        let touched_ids = touched.get(..ntouched).unwrap_or(&[]);
+        if deferred.is_empty() {
+            for &id in touched_ids {
+                let Some(slot) = slots.get(id as usize) else {
+                    continue;
+                };
+                let s = slot.score;
+                if s < min_score || (penalty_lowers && s < top.worst_rank) {
+                    continue;
+                }
+                let rank = rank_of(id, slot);
+                // (below the worst kept rank: the common case, tested here)
+                if rank >= top.worst_rank || rank.is_nan() {
+                    top.offer(rank, id);
                 }
             }
-            let s = slot.score;
-            if s < min_score || (penalty_lowers && s < worst_rank) {
-                continue;
+        } else {
+            // The most the deferred lookups can add to a name: a token's consecutive
+            // lookups credit it at most once, with their strongest key (`Scratch::credit`),
+            // so each run of one token's lookups adds at most its largest contribution. A
+            // name that falls short of the minimum (or of the worst kept rank) even with all
+            // of it is rejected without testing its bits: it is not kept, and the slot of a
+            // name not kept is not read again. (The margin covers the rounding of the sums,
+            // as for the reach of a lookup.)
+            let mut gain = 0f32;
+            let mut run: Option<(u16, f32)> = None;
+            for &(_, t, add, _) in &deferred {
+                match &mut run {
+                    Some((rt, best)) if *rt == t => *best = best.max(add),
+                    _ => {
+                        gain += run.map_or(0.0, |r| r.1);
+                        run = Some((t, add));
+                    }
+                }
             }
-            let extra = ntok
-                .get(id as usize)
-                .map_or(0, |n| n.saturating_sub(slot.count()));
-            let key = rank_key(s - extra_penalty * f32::from(extra), id);
-            if heap.len() < budget {
-                heap.push(std::cmp::Reverse(key));
-                if heap.len() == budget {
-                    worst = heap.peek().map(|r| r.0);
-                    worst_rank = worst.map_or(f32::NEG_INFINITY, |w| key_rank(w).0);
+            gain += run.map_or(0.0, |r| r.1);
+            let floor = min_score - gain - REACH_MARGIN * min_score.abs().max(1.0);
+            let slack = gain + REACH_MARGIN * min_score.abs().max(1.0);
+            for &id in touched_ids {
+                let i = id as usize;
+                let Some(slot) = slots.get_mut(i) else {
+                    continue;
+                };
+                if slot.score < floor || (penalty_lowers && slot.score + slack < top.worst_rank) {
+                    continue;
                 }
-            } else if let Some(w) = worst
-                && key > w
-            {
-                if let Some(mut top) = heap.peek_mut() {
-                    *top = std::cmp::Reverse(key);
+                for &(k, t, add, bits) in &deferred {
+                    if bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0) {
+                        Scratch::credit(slot, k, t, add, info);
+                    }
                 }
-                worst = heap.peek().map(|r| r.0);
-                worst_rank = worst.map_or(f32::NEG_INFINITY, |w| key_rank(w).0);
+                let s = slot.score;
+                if s < min_score || (penalty_lowers && s < top.worst_rank) {
+                    continue;
+                }
+                let rank = rank_of(id, slot);
+                // (below the worst kept rank: the common case, tested here)
+                if rank >= top.worst_rank || rank.is_nan() {
+                    top.offer(rank, id);
+                }
             }
         }
         scratch.touched = touched;
         scratch.ntouched = ntouched;
-        let mut keys: Vec<u64> = heap.into_iter().map(|r| r.0).collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.into_iter()
+        top.into_sorted()
+            .into_iter()
             .map(|key| {
                 let (rank, id) = key_rank(key);
                 let score = slots.get(id as usize).map_or(0.0, |s| s.score);
