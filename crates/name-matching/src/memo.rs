@@ -16,6 +16,9 @@ use crate::align::{self, MAX_TOKENS};
 use crate::reasons::{self, MatchHow};
 use crate::{Prepared, round4};
 
+/// [`PairMemo::row`] of an id the memo does not cover (its pairs are compared directly).
+const NO_ROW: u32 = u32::MAX;
+
 /// What is known about one (query token, list token) pair.
 #[derive(Debug, Clone, Copy)]
 enum Entry {
@@ -64,38 +67,24 @@ impl PairMemo {
         self.query_tokens = query.tokens.len().min(MAX_TOKENS);
     }
 
-    /// The comparison of query token `i` with list token `c` (id `id`), from the memo or
-    /// computed and remembered.
+    /// The offset of the results of list token `id` in this query (made on first use), or
+    /// [`NO_ROW`] for an id the memo does not cover.
     #[inline]
-    fn compare(
-        &mut self,
-        q: &Prepared,
-        i: usize,
-        c: &crate::Token,
-        id: u32,
-    ) -> Option<(f32, MatchHow)> {
-        let nq = self.query_tokens;
-        let (Some(row), Some(tok)) = (self.rows.get_mut(id as usize), q.tokens.get(i)) else {
-            return q.tokens.get(i).and_then(|t| reasons::compare_tokens(t, c));
+    fn row(&mut self, id: u32) -> u32 {
+        let Some(row) = self.rows.get_mut(id as usize) else {
+            return NO_ROW;
         };
-        if i >= nq {
-            return reasons::compare_tokens(tok, c);
-        }
-        let base = if row.0 == self.generation {
-            row.1 as usize
+        if row.0 == self.generation {
+            row.1
         } else {
             let base = self.results.len();
-            *row = (self.generation, base as u32);
-            self.results.resize(base + nq, Entry::Unknown);
-            base
-        };
-        match self.results[base + i] {
-            Entry::Known(r) => r,
-            Entry::Unknown => {
-                let r = reasons::compare_tokens(tok, c);
-                self.results[base + i] = Entry::Known(r);
-                r
-            }
+            let Ok(at) = u32::try_from(base) else {
+                return NO_ROW;
+            };
+            *row = (self.generation, at);
+            self.results
+                .resize(base + self.query_tokens, Entry::Unknown);
+            at
         }
     }
 }
@@ -129,8 +118,34 @@ pub fn score_memo(query: &Prepared, list: &Prepared, list_ids: &[u32], memo: &mu
     for (w, t) in wc.iter_mut().zip(&list.tokens) {
         *w = t.weight;
     }
-    let a = align::align_with(query, wq, list, wc, |i, j| {
-        memo.compare(query, i, &list.tokens[j], list_ids[j])
+    // each list token's row, found (or made) once per name rather than once per pair; the
+    // comparison below holds plain slices and copies (the aligner's loop keeps few values
+    // in registers, and every pair it asks for goes through here)
+    let mut rows = [NO_ROW; MAX_TOKENS];
+    for (r, &id) in rows.iter_mut().zip(list_ids) {
+        *r = memo.row(id);
+    }
+    let nq = memo.query_tokens;
+    let results: &mut [Entry] = &mut memo.results;
+    let (qt, ct): (&[crate::Token], &[crate::Token]) = (&query.tokens, &list.tokens);
+    let a = align::align_with(query, wq, list, wc, move |i, j| {
+        let (tok, c) = (qt.get(i)?, ct.get(j)?);
+        let entry = if i < nq {
+            rows.get(j)
+                .and_then(|&r| r.checked_add(i as u32))
+                .and_then(|k| results.get_mut(k as usize))
+        } else {
+            None
+        };
+        match entry {
+            Some(Entry::Known(r)) => *r,
+            Some(e) => {
+                let r = reasons::compare_tokens(tok, c);
+                *e = Entry::Known(r);
+                r
+            }
+            None => reasons::compare_tokens(tok, c),
+        }
     });
     round4(a.score)
 }
