@@ -90,6 +90,23 @@ pub const OUTER_COVERED_FACTOR: f32 = 0.25;
 /// Unmatched-list factor when the query is aligned in full with enough evidence.
 pub const SUBSET_LIST_FACTOR: f32 = 0.2;
 
+/// The mask of the first `n` tokens of a name.
+#[inline]
+fn first_bits(n: usize) -> u32 {
+    u32::MAX
+        .checked_shr(32u32.saturating_sub(n as u32))
+        .unwrap_or(0)
+}
+
+/// True when some of the first `n` tokens of a name are not in `used`, a mask of some of
+/// them: `used.count_ones() < n`, without a population count (the baseline x86-64 target
+/// has no instruction for it, and this is asked several times per candidate name).
+#[inline]
+fn some_free(used: u32, n: usize) -> bool {
+    debug_assert!(used & !first_bits(n) == 0, "{used:b} beyond {n} tokens");
+    used != first_bits(n)
+}
+
 /// True when token `i` lies between two aligned tokens of its name (a middle name).
 fn inner(used: u32, i: usize) -> bool {
     used & ((1u32 << i) - 1) != 0 && (used >> (i + 1)) != 0
@@ -280,29 +297,27 @@ pub(crate) fn align_with(
         });
     }
     // an initial that took a compound whose second part the query spells out
-    if q_used.count_ones() < nq as u32 {
+    if some_free(q_used, nq) {
         initial_compound(q, wq, c, wc, nq, &mut links, &mut q_used);
     }
     // an initial that took the first part of a hyphenated list name (`R.` / `Reza-Gholi`)
-    if c_used.count_ones() < nc as u32 {
+    if some_free(c_used, nc) {
         initial_hyphenated(c, nc, &mut links, &mut c_used);
     }
     // a query `Abdul` + family name that took only the family name of a list `Abdul X` +
     // family name
-    if q.spaced_compound && c_used.count_ones() < nc as u32 {
+    if q.spaced_compound && some_free(c_used, nc) {
         truncated_compound(q, wq, c, wc, nc, &mut links, &mut c_used);
     }
     // fused pairs among the left-overs
-    if q_used.count_ones() < nq as u32 && c_used.count_ones() < nc as u32 {
+    if some_free(q_used, nq) && some_free(c_used, nc) {
         fuse_leftovers(q, wq, c, wc, nq, nc, &mut links, &mut q_used, &mut c_used);
     }
     // a matched word that stands for itself and a left-over neighbour written together;
     // across writing systems only (within one, `reasons::fused` takes exact joins, which the
     // greedy pass never splits, and the compound rules join particles)
     let no_latin = |p: &Prepared| p.name_mask & p.latin_name_mask == 0;
-    if (q_used.count_ones() < nq as u32 || c_used.count_ones() < nc as u32)
-        && no_latin(q) != no_latin(c)
-    {
+    if (some_free(q_used, nq) || some_free(c_used, nc)) && no_latin(q) != no_latin(c) {
         widen_to_fused(q, wq, c, wc, &mut links, &mut q_used, &mut c_used);
     }
     // a middle name spelled differently in the same place of both names: an unmatched
@@ -915,6 +930,26 @@ fn widen_to_fused(
 #[cfg(test)]
 mod tests {
     use crate::test_util::score;
+
+    #[test]
+    fn some_free_says_what_a_population_count_says() {
+        for n in 0..=super::MAX_TOKENS {
+            let all = super::first_bits(n);
+            assert_eq!(all.count_ones() as usize, n);
+            // every subset of the first n bits for small n, a spread of them for larger n
+            let step = if n <= 12 { 1 } else { 977 };
+            let mut used = 0u32;
+            while used <= all {
+                assert_eq!(
+                    super::some_free(used, n),
+                    used.count_ones() < n as u32,
+                    "{used:b} {n}"
+                );
+                used += step;
+            }
+            assert!(!super::some_free(all, n));
+        }
+    }
 
     #[test]
     fn a_persian_compound_given_name_meets_its_two_romanised_words() {
