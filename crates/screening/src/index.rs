@@ -782,18 +782,29 @@ impl Postings {
             .collect();
         let touched_ids = touched.get(..ntouched).unwrap_or(&[]);
         if deferred.is_empty() {
+            // One bar for both tests (`s < max(a, b)` is `s < a || s < b`; `f32::max` of a
+            // NaN and a number is the number, and a NaN bar rejects nothing, as the two
+            // tests would not), raised whenever the worst kept rank rises.
+            let bar_of = |top: &TopK| {
+                if penalty_lowers {
+                    min_score.max(top.worst_rank)
+                } else {
+                    min_score
+                }
+            };
+            let mut bar = bar_of(&top);
             for &id in touched_ids {
                 let Some(slot) = slots.get(id as usize) else {
                     continue;
                 };
-                let s = slot.score;
-                if s < min_score || (penalty_lowers && s < top.worst_rank) {
+                if slot.score < bar {
                     continue;
                 }
                 let rank = rank_of(id, slot);
                 // (below the worst kept rank: the common case, tested here)
                 if rank >= top.worst_rank || rank.is_nan() {
                     top.offer(rank, id);
+                    bar = bar_of(&top);
                 }
             }
         } else {
