@@ -829,12 +829,25 @@ impl Postings {
             gain += run.map_or(0.0, |r| r.1);
             let floor = min_score - gain - REACH_MARGIN * min_score.abs().max(1.0);
             let slack = gain + REACH_MARGIN * min_score.abs().max(1.0);
+            // (both tests as one bar each, as above; the worst kept rank less the slack is
+            // as safe a bar as the sum compared with it: the margin dwarfs the rounding)
+            let bars_of = |top: &TopK| {
+                if penalty_lowers {
+                    (
+                        floor.max(top.worst_rank - slack),
+                        min_score.max(top.worst_rank),
+                    )
+                } else {
+                    (floor, min_score)
+                }
+            };
+            let (mut low, mut bar) = bars_of(&top);
             for &id in touched_ids {
                 let i = id as usize;
                 let Some(slot) = slots.get_mut(i) else {
                     continue;
                 };
-                if slot.score < floor || (penalty_lowers && slot.score + slack < top.worst_rank) {
+                if slot.score < low {
                     continue;
                 }
                 for &(k, t, add, bits) in &deferred {
@@ -842,14 +855,14 @@ impl Postings {
                         Scratch::credit(slot, k, t, add, info);
                     }
                 }
-                let s = slot.score;
-                if s < min_score || (penalty_lowers && s < top.worst_rank) {
+                if slot.score < bar {
                     continue;
                 }
                 let rank = rank_of(id, slot);
                 // (below the worst kept rank: the common case, tested here)
                 if rank >= top.worst_rank || rank.is_nan() {
                     top.offer(rank, id);
+                    (low, bar) = bars_of(&top);
                 }
             }
         }
