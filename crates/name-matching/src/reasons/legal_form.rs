@@ -41,7 +41,8 @@ const COMPANY: &[&str] = &[
 ];
 
 /// Classes that translate one another across languages (مؤسسة is "establishment",
-/// "foundation" and, in Persian, "institute"; "company" and "corporation" are used interchangeably in translations).
+/// "foundation" and, in Persian, "institute"; "company" and "corporation" are used
+/// interchangeably in translations).
 const RELATED: &[(&str, &str)] = &[
     ("est", "foundation"),
     // Persian `موسسه` names institutes (`مؤسسه فاطر` = `Faater Institute`)
